@@ -1,0 +1,158 @@
+// classifier.cc - rule matching with RE2::Set, and the decision order.
+#include "classify/classifier.h"
+
+#include <fnmatch.h>
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+
+#include "classify/reasons.h"
+#include "classify/status_table.h"
+#include "common/strutil.h"
+#include "report/codes.h"
+
+namespace bounced {
+
+namespace {
+
+bool glob(const std::string& pattern, const std::string& value) {
+  return fnmatch(pattern.c_str(), value.c_str(), FNM_CASEFOLD) == 0;
+}
+
+// A plain host name also matches its subdomains; a pattern with '*' is a glob.
+bool host_matches(const std::string& pattern, const std::string& host) {
+  if (host.empty()) return false;
+  if (pattern.find_first_of("*?[") != std::string::npos) return glob(pattern, host);
+  if (iequals(pattern, host)) return true;
+  return host.size() > pattern.size() && host[host.size() - pattern.size() - 1] == '.' &&
+         iequals(std::string_view(host).substr(host.size() - pattern.size()), pattern);
+}
+
+bool any_glob(const std::vector<std::string>& patterns, const std::string& value) {
+  if (patterns.empty()) return true;
+  for (const auto& p : patterns)
+    if (glob(p, value)) return true;
+  return false;
+}
+
+bool any_host(const std::vector<std::string>& patterns, const std::string& host) {
+  if (patterns.empty()) return true;
+  for (const auto& p : patterns)
+    if (host_matches(p, host)) return true;
+  return false;
+}
+
+std::unique_ptr<re2::RE2::Set> build_set(const std::vector<Rule>& rules, bool case_sensitive,
+                                    std::vector<std::size_t>& owner,
+                                    std::vector<std::unique_ptr<re2::RE2>>& singles) {
+  RE2::Options o;
+  o.set_case_sensitive(case_sensitive);
+  o.set_log_errors(false);
+  o.set_max_mem(256 << 20);
+  auto set = std::make_unique<re2::RE2::Set>(o, RE2::UNANCHORED);
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].case_sensitive != case_sensitive) continue;
+    for (const auto& p : rules[i].text) {
+      if (set->Add(p, nullptr) < 0) continue;  // the loader checked it already
+      owner.push_back(i);
+      singles.push_back(std::make_unique<re2::RE2>(p, o));
+    }
+  }
+  if (owner.empty() || !set->Compile()) return nullptr;
+  return set;
+}
+
+void match_set(const re2::RE2::Set* set, const std::vector<std::size_t>& owner,
+               const std::vector<std::unique_ptr<re2::RE2>>& singles, const std::string& text,
+               std::vector<char>& hit) {
+  if (owner.empty()) return;
+  std::vector<int> found;
+  re2::RE2::Set::ErrorInfo info{};
+  if (set && set->Match(text, &found, &info)) {
+    for (int i : found) hit[owner[static_cast<std::size_t>(i)]] = 1;
+    return;
+  }
+  if (set && info.kind == re2::RE2::Set::kNoError) return;  // no match
+  // The set's DFA ran out of memory: match one by one (still linear time).
+  for (std::size_t i = 0; i < singles.size(); ++i)
+    if (re2::RE2::PartialMatch(text, *singles[i])) hit[owner[i]] = 1;
+}
+
+std::string domain_of(const std::string& addr) {
+  std::size_t at = addr.rfind('@');
+  return at == std::string::npos ? std::string() : addr.substr(at + 1);
+}
+
+}  // namespace
+
+Classifier::Classifier(std::vector<Rule> rules) : rules_(std::move(rules)) {
+  std::stable_sort(rules_.begin(), rules_.end(), [](const Rule& a, const Rule& b) {
+    if (a.tier != b.tier) return a.tier < b.tier;
+    return a.order < b.order;
+  });
+  set_ci_ = build_set(rules_, false, owner_ci_, fallback_ci_);
+  set_cs_ = build_set(rules_, true, owner_cs_, fallback_cs_);
+}
+
+Classifier::~Classifier() = default;
+
+bool Classifier::conditions_hold(const Rule& rule, const Report& report, const RecipientFacts& r) const {
+  if (!rule.status.empty() && !any_glob(rule.status, r.status)) return false;
+  if (!rule.reply.empty() && !any_glob(rule.reply, r.reply_code)) return false;
+  if (!rule.action.empty() && !any_glob(rule.action, r.action)) return false;
+  if (!rule.command.empty() && !any_glob(rule.command, to_lower(r.command))) return false;
+  if (!rule.remote_mta.empty() && !any_host(rule.remote_mta, r.remote_mta)) return false;
+  if (!rule.reporting_mta.empty() && !any_host(rule.reporting_mta, report.reporting_mta)) return false;
+  if (!rule.domain.empty() && !any_host(rule.domain, domain_of(r.recipient))) return false;
+  return true;
+}
+
+void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<std::string>* explain) const {
+  const bool permanent = r.status.starts_with("5") || (r.status.empty() && r.reply_code.starts_with("5"));
+  auto decide = [&](const std::string& reason, const std::string& klass, const std::string& rule) {
+    r.reason = reason;
+    r.bounce = klass.empty() ? default_class(reason, permanent) : klass;
+    r.rule = rule;
+    // A delay, relay or expansion notice is no failure: recorded, never counted.
+    if (r.action == "delayed" || r.action == "delivered" || r.action == "relayed" ||
+        r.action == "expanded")
+      r.bounce = "none";
+  };
+
+  if (r.action == "delivered" || r.status.starts_with("2.")) {
+    decide("delivered", "none", "status-code");
+    if (explain) explain->push_back("status-code: delivered");
+    return;
+  }
+
+  std::vector<char> hit(rules_.size(), 0);
+  match_set(set_ci_.get(), owner_ci_, fallback_ci_, r.diagnostic, hit);
+  match_set(set_cs_.get(), owner_cs_, fallback_cs_, r.diagnostic, hit);
+
+  bool decided = false;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& rule = rules_[i];
+    if (!rule.text.empty() && !hit[i]) continue;
+    if (!conditions_hold(rule, report, r)) continue;
+    if (!decided) {
+      decide(rule.reason, rule.klass, rule.name());
+      decided = true;
+      if (!explain) return;
+      explain->push_back("decided by " + rule.name() + " -> " + rule.reason +
+                         (rule.comment.empty() ? "" : "  (" + rule.comment + ")"));
+    } else {
+      explain->push_back("also matched " + rule.name() + " -> " + rule.reason);
+    }
+  }
+  if (decided) return;
+
+  std::string reason;
+  if (!is_generic_status(r.status)) reason = reason_for_status(r.status);
+  if (reason.empty()) reason = fallback_reason(r.status, r.action, r.command, r.diagnostic_type);
+  if (reason.empty()) reason = trim(r.diagnostic).empty() ? "undefined" : "onhold";
+  decide(reason, "", "status-code");
+  if (explain) explain->push_back("no rule matched; status-code -> " + reason);
+}
+
+}  // namespace bounced

@@ -1,0 +1,44 @@
+// classifier.h - decides reason and class per recipient: rules first, then the
+// built-in status code table, then fallbacks.
+//
+// Precedence (documented in README): provider rules (with remote_mta, reporting_mta
+// or domain) before text rules, text rules before code-only rules, ties by file name
+// then position in the file; then the built-in RFC 3463 table ("status-code"); then
+// fallbacks; else onhold (diagnostic present) or undefined.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include "classify/rule_loader.h"
+#include "report/record.h"
+
+
+namespace bounced {
+
+class Classifier {
+ public:
+  explicit Classifier(std::vector<Rule> rules);
+  ~Classifier();
+  Classifier(const Classifier&) = delete;
+  Classifier& operator=(const Classifier&) = delete;
+
+  // Sets r.reason, r.bounce and r.rule. When explain is given, appends one line per
+  // rule that matched, the deciding one first.
+  void classify(const Report& report, RecipientFacts& r, std::vector<std::string>* explain = nullptr) const;
+
+  std::size_t rule_count() const { return rules_.size(); }
+
+ private:
+  bool conditions_hold(const Rule& rule, const Report& report, const RecipientFacts& r) const;
+
+  std::vector<Rule> rules_;  // sorted by tier, then load order
+  std::unique_ptr<re2::RE2::Set> set_ci_, set_cs_;
+  std::vector<std::size_t> owner_ci_, owner_cs_;  // pattern index -> rule index
+  std::vector<std::unique_ptr<re2::RE2>> fallback_ci_, fallback_cs_;  // when the set cannot run
+};
+
+}  // namespace bounced

@@ -1,0 +1,27 @@
+// paths.cc - locating the shipped rules.
+#include "common/paths.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace bounced {
+
+std::string default_rules_dir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (const char* env = std::getenv("BOUNCED_RULES"); env && *env) return env;
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0) {
+    buf[n] = 0;
+    fs::path p = fs::path(buf).parent_path().parent_path() / "rules";
+    if (fs::is_directory(p, ec)) return p.string();
+  }
+  for (const char* c : {BOUNCED_DEFAULT_RULES_DIR, "/etc/bounced/rules", "/usr/share/bounced/rules"})
+    if (fs::is_directory(c, ec)) return c;
+  return BOUNCED_DEFAULT_RULES_DIR;
+}
+
+}  // namespace bounced

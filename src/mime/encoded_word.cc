@@ -1,0 +1,107 @@
+// encoded_word.cc - RFC 2047 decoding and the two transfer decoders it needs.
+#include "mime/encoded_word.h"
+
+#include "common/strutil.h"
+#include "mime/charset.h"
+
+namespace bounced {
+
+namespace {
+int b64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+}  // namespace
+
+std::string decode_base64(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  unsigned buf = 0;
+  int bits = 0;
+  for (char c : in) {
+    if (c == '=') break;
+    int v = b64_value(c);
+    if (v < 0) continue;
+    buf = (buf << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buf >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+std::string decode_quoted_printable(std::string_view in, bool header_mode) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (header_mode && c == '_') {
+      out.push_back(' ');
+    } else if (c == '=' && i + 1 < in.size()) {
+      if (in[i + 1] == '\n') {  // soft line break
+        ++i;
+      } else if (i + 2 < in.size() && in[i + 1] == '\r' && in[i + 2] == '\n') {
+        i += 2;
+      } else if (i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+        out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+        i += 2;
+      } else {
+        out.push_back(c);
+      }
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string decode_encoded_words(std::string_view value) {
+  if (value.find("=?") == std::string_view::npos) return std::string(value);
+  std::string out;
+  std::size_t i = 0;
+  std::size_t pending_space_start = std::string::npos;  // whitespace after an encoded word
+  while (i < value.size()) {
+    std::size_t start = value.find("=?", i);
+    if (start == std::string_view::npos) {
+      out.append(value.substr(i));
+      break;
+    }
+    std::size_t q1 = value.find('?', start + 2);
+    std::size_t q2 = q1 == std::string_view::npos ? q1 : value.find('?', q1 + 1);
+    std::size_t end = q2 == std::string_view::npos ? q2 : value.find("?=", q2 + 1);
+    if (end == std::string_view::npos || q2 != q1 + 2) {
+      out.append(value.substr(i, start + 2 - i));
+      i = start + 2;
+      pending_space_start = std::string::npos;
+      continue;
+    }
+    std::string_view between = value.substr(i, start - i);
+    if (!(pending_space_start != std::string::npos && trim(between).empty())) out.append(between);
+    std::string charset(value.substr(start + 2, q1 - start - 2));
+    if (auto star = charset.find('*'); star != std::string::npos) charset.resize(star);  // RFC 2231
+    char enc = value[q1 + 1];
+    std::string_view payload = value.substr(q2 + 1, end - q2 - 1);
+    std::string raw;
+    if (enc == 'B' || enc == 'b') raw = decode_base64(payload);
+    else if (enc == 'Q' || enc == 'q') raw = decode_quoted_printable(payload, true);
+    else raw = std::string(value.substr(start, end + 2 - start));
+    out.append(to_utf8(raw, charset));
+    i = end + 2;
+    pending_space_start = i;
+  }
+  return out;
+}
+
+}  // namespace bounced

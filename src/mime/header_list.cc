@@ -1,0 +1,98 @@
+// header_list.cc - header field storage and a lenient header block reader.
+#include "mime/header_list.h"
+
+#include "common/strutil.h"
+#include "mime/encoded_word.h"
+
+namespace bounced {
+
+void HeaderList::add(std::string name, std::string value) {
+  fields_.push_back({std::move(name), std::move(value)});
+}
+
+std::string_view HeaderList::get(std::string_view name) const {
+  for (const auto& f : fields_)
+    if (iequals(f.name, name)) return f.value;
+  return {};
+}
+
+std::string HeaderList::decoded(std::string_view name) const {
+  return decode_encoded_words(get(name));
+}
+
+bool HeaderList::has(std::string_view name) const {
+  for (const auto& f : fields_)
+    if (iequals(f.name, name)) return true;
+  return false;
+}
+
+std::vector<std::string_view> HeaderList::get_all(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const auto& f : fields_)
+    if (iequals(f.name, name)) out.push_back(f.value);
+  return out;
+}
+
+std::string unfold(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '\r' || c == '\n') {
+      while (i + 1 < value.size() && (value[i + 1] == '\r' || value[i + 1] == '\n')) ++i;
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+      while (i + 1 < value.size() && (value[i + 1] == ' ' || value[i + 1] == '\t')) ++i;
+      continue;
+    }
+    if (c == '\t') c = ' ';
+    out.push_back(c);
+  }
+  return std::string(trim(out));
+}
+
+namespace {
+bool is_field_name(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char c : name)
+    if (c <= 32 || c >= 127 || c == ':') return false;
+  return true;
+}
+}  // namespace
+
+std::size_t parse_header_block(std::string_view text, HeaderList& out) {
+  std::size_t pos = 0;
+  std::string name, value;
+  bool have = false;
+  auto flush = [&] {
+    if (have) out.add(std::move(name), unfold(value));
+    name.clear();
+    value.clear();
+    have = false;
+  };
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) {
+      pos = nl == std::string_view::npos ? text.size() : nl + 1;
+      break;
+    }
+    if ((line[0] == ' ' || line[0] == '\t') && have) {
+      value.push_back('\n');
+      value.append(line);
+    } else {
+      std::size_t colon = line.find(':');
+      if (colon == std::string_view::npos || !is_field_name(trim(line.substr(0, colon)))) break;
+      flush();
+      name = std::string(trim(line.substr(0, colon)));
+      value = std::string(line.substr(colon + 1));
+      have = true;
+    }
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+  }
+  flush();
+  return pos;
+}
+
+}  // namespace bounced

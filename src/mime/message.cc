@@ -1,0 +1,252 @@
+// message.cc - the depth-limited MIME walk over mimetic's entity tree.
+#include "mime/message.h"
+
+#include <mimetic/mimetic.h>
+
+#include "common/limits.h"
+#include "common/strutil.h"
+#include "mime/charset.h"
+#include "mime/encoded_word.h"
+
+namespace bounced {
+
+namespace {
+
+// Counts entity declarations; returns the offset where the limit is crossed, or npos.
+std::size_t entity_limit_offset(std::string_view raw) {
+  std::size_t count = 0;
+  for (std::size_t pos = 0; pos < raw.size();) {
+    std::size_t b = ifind(raw, "boundary=", pos);
+    std::size_t m = ifind(raw, "message/", pos);
+    std::size_t next = std::min(b, m);
+    if (next == std::string_view::npos) break;
+    if (++count > limits::kMaxMimeEntities) {
+      std::size_t line = raw.rfind('\n', next);
+      return line == std::string_view::npos ? next : line + 1;
+    }
+    pos = next + 8;
+  }
+  return std::string_view::npos;
+}
+
+HeaderList convert_header(const mimetic::Header& h) {
+  HeaderList out;
+  for (const auto& f : h) out.add(std::string(f.name()), unfold(f.value()));
+  return out;
+}
+
+std::string content_type_of(const HeaderList& h) {
+  std::string_view ct = h.get("Content-Type");
+  if (ct.empty()) return "text/plain";
+  std::string_view t = ct.substr(0, ct.find(';'));
+  std::string out = to_lower(trim(t));
+  if (out.find('/') == std::string::npos) return "text/plain";
+  return out;
+}
+
+std::string param_of(std::string_view header_value, std::string_view name) {
+  std::size_t pos = 0;
+  while ((pos = ifind(header_value, name, pos)) != std::string_view::npos) {
+    bool boundary_ok = pos == 0 || header_value[pos - 1] == ';' || header_value[pos - 1] == ' ' ||
+                       header_value[pos - 1] == '\t';
+    std::size_t eq = pos + name.size();
+    while (eq < header_value.size() && header_value[eq] == ' ') ++eq;
+    if (boundary_ok && eq < header_value.size() && header_value[eq] == '=') {
+      std::size_t v = eq + 1;
+      while (v < header_value.size() && header_value[v] == ' ') ++v;
+      if (v < header_value.size() && header_value[v] == '"') {
+        std::size_t close = header_value.find('"', v + 1);
+        return std::string(header_value.substr(v + 1, close == std::string_view::npos
+                                                           ? std::string_view::npos
+                                                           : close - v - 1));
+      }
+      std::size_t end = header_value.find_first_of("; \t", v);
+      return std::string(header_value.substr(v, end == std::string_view::npos ? end : end - v));
+    }
+    pos += name.size();
+  }
+  return {};
+}
+
+std::string decode_body(const std::string& body, const HeaderList& h) {
+  std::string cte = to_lower(trim(h.get("Content-Transfer-Encoding")));
+  std::string_view view(body);
+  if (view.size() > limits::kMaxPartText * 2) view = view.substr(0, limits::kMaxPartText * 2);
+  std::string decoded;
+  if (cte == "base64") decoded = decode_base64(view);
+  else if (cte == "quoted-printable") decoded = decode_quoted_printable(view, false);
+  else decoded = std::string(view);
+  if (decoded.size() > limits::kMaxPartText) decoded.resize(limits::kMaxPartText);
+  return normalize_newlines(decoded);
+}
+
+bool is_message_type(std::string_view t) {
+  return t == "message/rfc822" || t == "message/global" || t == "message/rfc822-headers" ||
+         t == "message/partial" || t == "message/news";
+}
+
+class Walker {
+ public:
+  explicit Walker(Message& msg) : msg_(msg) {}
+
+  void walk(const mimetic::MimeEntity& e, int depth, bool in_original) {
+    HeaderList h = convert_header(e.header());
+    std::string type = content_type_of(h);
+    if (depth == 0) msg_.headers = h;
+    if (depth > static_cast<int>(limits::kMaxMimeEntities)) {
+      msg_.warnings.push_back("MIME nesting deeper than the limit; the rest is skipped");
+      return;
+    }
+    if (type.starts_with("multipart/")) {
+      for (const auto* child : e.body().parts()) walk(*child, depth + 1, in_original);
+      if (e.body().parts().empty()) add_leaf(e, std::move(h), "text/plain", depth, in_original);
+      return;
+    }
+    if (is_message_type(type) && depth > 0) {
+      const auto& kids = e.body().parts();
+      Part p;
+      p.type = type;
+      p.depth = depth;
+      p.in_original = in_original;
+      p.headers = std::move(h);
+      if (!kids.empty()) {
+        HeaderList inner = convert_header(kids.front()->header());
+        if (!msg_.has_original && !in_original) {
+          msg_.original_headers = inner;
+          msg_.has_original = true;
+        }
+      } else if (!msg_.has_original && !in_original) {
+        // mimetic did not parse it as an entity: read the header ourselves.
+        std::string text = decode_body(e.body(), p.headers);
+        parse_header_block(text, msg_.original_headers);
+        msg_.has_original = !msg_.original_headers.empty();
+      }
+      msg_.parts.push_back(std::move(p));
+      return;
+    }
+    add_leaf(e, std::move(h), type, depth, in_original);
+  }
+
+ private:
+  void add_leaf(const mimetic::MimeEntity& e, HeaderList h, std::string type, int depth,
+                bool in_original) {
+    Part p;
+    p.type = std::move(type);
+    p.depth = depth;
+    p.in_original = in_original;
+    p.is_attachment = istarts_with(trim(h.get("Content-Disposition")), "attachment");
+    bool wanted = !in_original && (p.type.starts_with("text/") || p.type.starts_with("message/") ||
+                                   p.type == "application/octet-stream" || depth == 0);
+    if (wanted) {
+      std::string charset = param_of(h.get("Content-Type"), "charset");
+      std::string decoded = decode_body(e.body(), h);
+      if ((p.type == "text/rfc822-headers" || p.type == "text/rfc822-header") && !msg_.has_original) {
+        parse_header_block(decoded, msg_.original_headers);
+        msg_.has_original = !msg_.original_headers.empty();
+      }
+      p.text = to_utf8(decoded, charset);
+    }
+    p.headers = std::move(h);
+    msg_.parts.push_back(std::move(p));
+  }
+
+  Message& msg_;
+};
+
+std::string strip_html(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  bool in_tag = false;
+  for (std::size_t i = 0; i < html.size(); ++i) {
+    char c = html[i];
+    if (c == '<') {
+      in_tag = true;
+      std::string_view rest = html.substr(i + 1, 4);
+      if (istarts_with(rest, "br") || istarts_with(rest, "p") || istarts_with(rest, "/p") ||
+          istarts_with(rest, "div") || istarts_with(rest, "/div") || istarts_with(rest, "tr") ||
+          istarts_with(rest, "li"))
+        out.push_back('\n');
+      continue;
+    }
+    if (c == '>' && in_tag) {
+      in_tag = false;
+      continue;
+    }
+    if (in_tag) continue;
+    if (c == '&') {
+      static const std::pair<std::string_view, char> ents[] = {
+          {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&nbsp;", ' '}, {"&#39;", '\''}};
+      bool done = false;
+      for (auto [name, ch] : ents) {
+        if (istarts_with(html.substr(i), name)) {
+          out.push_back(ch);
+          i += name.size() - 1;
+          done = true;
+          break;
+        }
+      }
+      if (done) continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+const Part* Message::find(std::string_view type) const {
+  for (const auto& p : parts)
+    if (!p.in_original && p.type == type) return &p;
+  return nullptr;
+}
+
+std::string Message::body_text() const {
+  std::string out;
+  bool have_plain = false;
+  for (const auto& p : parts) {
+    if (p.in_original || p.is_attachment) continue;
+    if (p.type == "text/plain" || p.type == "text/enriched") {
+      if (!out.empty()) out.push_back('\n');
+      out += p.text;
+      have_plain = true;
+    }
+  }
+  if (!have_plain) {
+    for (const auto& p : parts) {
+      if (!p.in_original && p.type == "text/html") {
+        if (!out.empty()) out.push_back('\n');
+        out += strip_html(p.text);
+      }
+    }
+  }
+  return out;
+}
+
+Message read_message(std::string_view raw_in) {
+  Message msg;
+  std::string_view raw = raw_in;
+  if (raw.size() > limits::kMaxMessageBytes) {
+    raw = raw.substr(0, limits::kMaxMessageBytes);
+    msg.warnings.push_back("message larger than the size limit; read up to the limit");
+  }
+  if (std::size_t cut = entity_limit_offset(raw); cut != std::string_view::npos) {
+    raw = raw.substr(0, cut);
+    msg.warnings.push_back("more MIME entities than the limit; read up to the limit");
+  }
+  std::string text = normalize_newlines(raw);
+  // Skip an mbox "From " line, which is not a header.
+  std::size_t start = 0;
+  if (text.starts_with("From ")) {
+    std::size_t nl = text.find('\n');
+    start = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  try {
+    mimetic::MimeEntity top(text.begin() + static_cast<std::ptrdiff_t>(start), text.end());
+    Walker(msg).walk(top, 0, false);
+  } catch (const std::exception& e) {
+    msg.warnings.push_back(std::string("MIME reader: ") + e.what());
+  }
+  return msg;
+}
+
+}  // namespace bounced

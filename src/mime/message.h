@@ -1,0 +1,43 @@
+// message.h - one returned message read into the parts that bounce reading needs.
+//
+// The MIME structure is read with mimetic; this module walks it with a depth and
+// entity limit, decodes transfer encodings and charsets, and flattens it into leaf
+// parts in document order. Bodies inside a returned original are not decoded; only
+// the original's header is kept.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mime/header_list.h"
+
+namespace bounced {
+
+struct Part {
+  std::string type;     // lower-case "type/subtype"
+  std::string text;     // decoded body, UTF-8 (empty for returned originals)
+  HeaderList headers;   // the part's own MIME header
+  int depth = 0;        // nesting level, 0 for the top entity
+  bool in_original = false;  // inside a returned message/rfc822
+  bool is_attachment = false;
+};
+
+struct Message {
+  HeaderList headers;               // top-level header
+  std::vector<Part> parts;          // leaves in document order
+  HeaderList original_headers;      // header of the first returned original, if any
+  bool has_original = false;
+  std::vector<std::string> warnings;  // limits hit, truncation
+
+  // First part of the given type outside any returned original, or nullptr.
+  const Part* find(std::string_view type) const;
+  // The human-readable text of the report: text/plain parts outside the returned
+  // original joined (text/html stripped of tags when there is no plain text).
+  std::string body_text() const;
+};
+
+// Reads raw message bytes (any line ends). Never throws: malformed MIME is read as
+// far as it goes and recorded in warnings.
+Message read_message(std::string_view raw);
+
+}  // namespace bounced

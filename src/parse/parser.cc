@@ -1,0 +1,117 @@
+// parser.cc - the reading order: ARF, RFC 3464, format readers, auto-replies; then
+// codes from the diagnostic text, the returned original, and classification.
+#include "parse/parser.h"
+
+#include "classify/classifier.h"
+#include "classify/reasons.h"
+#include "common/address.h"
+#include "common/date.h"
+#include "common/strutil.h"
+#include "formats/reader.h"
+#include "formats/text_scan.h"
+#include "mime/message.h"
+#include "parse/special.h"
+#include "report/codes.h"
+#include "report/command.h"
+#include "report/dsn.h"
+
+namespace bounced {
+
+namespace {
+
+void read_original(const Message& msg, Report& report) {
+  const HeaderList& h = msg.original_headers;
+  if (h.empty()) return;
+  if (report.message_id.empty()) report.message_id = std::string(trim(h.get("Message-ID")));
+  report.original_from = first_address(h.decoded("From"));
+  if (report.original_from.empty()) report.original_from = normalize_address(h.get("Return-Path"));
+  report.original_subject = h.decoded("Subject");
+  report.list_id = std::string(trim(h.get("List-Id")));
+}
+
+// Codes and hosts that the diagnostic text carries but the fields lack.
+void complete_codes(RecipientFacts& r) {
+  std::string from_text = find_status_code(r.diagnostic);
+  if (r.status.empty() || (is_generic_status(r.status) && !from_text.empty() &&
+                           from_text[0] == r.status[0])) {
+    if (!from_text.empty()) r.status = from_text;
+  }
+  if (r.reply_code.empty()) r.reply_code = find_reply_code(r.diagnostic);
+  if (r.remote_mta.empty()) r.remote_mta = find_remote_host(r.diagnostic);
+  if (r.action.empty()) r.action = "failed";
+  if (r.status.empty() && !r.reply_code.empty() && (r.action == "delayed"))
+    r.status.clear();
+}
+
+}  // namespace
+
+ParseResult parse_message(std::string_view raw, const ParseOptions& options) {
+  ParseResult result;
+  Message msg = read_message(raw);
+  result.warnings = msg.warnings;
+  Report& report = result.report;
+
+  ReaderInput in{msg, msg.body_text(), first_address(msg.headers.decoded("From")),
+                 msg.headers.decoded("Subject"), false};
+  in.from = msg.headers.decoded("From");
+
+  bool found = read_feedback_report(msg, report);
+  if (!found) {
+    const Part* ds = msg.find("message/delivery-status");
+    if (!ds) ds = msg.find("message/global-delivery-status");
+    if (ds && parse_delivery_status(ds->text, report) > 0) {
+      report.kind = ReportKind::kBounce;
+      report.format = "rfc3464";
+      in.has_dsn = true;
+    }
+    for (const auto& reader : readers()) {
+      if (reader->read(in, report)) {
+        // A reader may report a complaint (e.g. a provider's JSON notification).
+        if (report.kind != ReportKind::kFeedback) report.kind = ReportKind::kBounce;
+        report.format = std::string(reader->name());
+        break;
+      }
+    }
+    found = report.kind != ReportKind::kNone && !report.recipients.empty();
+  }
+  if (!found) found = read_auto_reply(msg, report);
+  if (!found) {
+    report = Report{};
+    return result;
+  }
+
+  read_original(msg, report);
+  std::string envelope(trim(msg.headers.get("X-Original-To")));
+  if (envelope.empty()) envelope = std::string(trim(msg.headers.get("Delivered-To")));
+  if (envelope.empty()) envelope = std::string(trim(msg.headers.get("To")));
+  report.verp_recipient = decode_verp(envelope, options.verp_prefix, options.verp_delimiter);
+
+  std::string date = rfc5322_to_iso(report.arrival_date);
+  if (date.empty()) date = rfc5322_to_iso(msg.headers.get("Date"));
+  report.date = date;
+
+  if (report.recipients.empty() && !report.verp_recipient.empty()) {
+    RecipientFacts r;
+    r.recipient = report.verp_recipient;
+    report.recipients.push_back(r);
+  }
+  if (report.kind == ReportKind::kBounce) assign_commands(in.body, report);
+  for (auto& r : report.recipients) {
+    if (r.recipient.empty() && !report.verp_recipient.empty()) r.recipient = report.verp_recipient;
+    if (report.kind == ReportKind::kBounce) {
+      complete_codes(r);
+      std::vector<std::string> lines;
+      options.classifier->classify(report, r, options.explain ? &lines : nullptr);
+      if (r.status.empty()) {
+        bool permanent = !r.reply_code.starts_with("4") && r.action != "delayed";
+        r.status = pseudo_status(r.reason, permanent);
+      }
+      if (options.explain) result.explain.push_back(std::move(lines));
+    } else if (options.explain) {
+      result.explain.push_back({"not a bounce: " + r.reason});
+    }
+  }
+  return result;
+}
+
+}  // namespace bounced

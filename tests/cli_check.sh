@@ -1,0 +1,62 @@
+#!/bin/sh
+# Command-line behaviour of bouncectl that CONTRACT.md fixes: exit statuses, stdin,
+# mbox and Maildir paths, rules lint errors with file:line. Args: BOUNCECTL SOURCE_DIR
+set -u
+B=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+check() { # name, then a command that must succeed
+  name=$1; shift
+  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else echo "FAIL: $name"; fail=$((fail + 1)); fi
+}
+sample=$(ls "$SRC"/tests/corpus/rfc3464/*.eml | head -n 1)
+
+# An unreadable path: exit 66 after the other paths were processed, a line naming it.
+"$B" parse "$T/missing.eml" "$sample" >"$T/out" 2>"$T/err"
+rc=$?
+check "missing path exits 66" test "$rc" -eq 66
+check "missing path is named on stderr" grep -q "missing.eml" "$T/err"
+check "other paths still processed" grep -q '"recipient"' "$T/out"
+
+# stdin
+"$B" parse - <"$sample" >"$T/stdin.out"
+check "stdin gives rows labelled -" grep -q '"file":"-"' "$T/stdin.out"
+
+# mbox with two messages
+{ printf 'From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n'; cat "$sample"; printf '\nFrom MAILER-DAEMON Mon Jan  1 00:00:01 2024\n'; cat "$sample"; } >"$T/box.mbox"
+"$B" parse "$T/box.mbox" >"$T/mbox.out"
+check "mbox message 1" grep -q 'box.mbox#1' "$T/mbox.out"
+check "mbox message 2" grep -q 'box.mbox#2' "$T/mbox.out"
+
+# Maildir
+mkdir -p "$T/md/cur" "$T/md/new" "$T/md/tmp"
+cp "$sample" "$T/md/new/1700000000.1.host"
+"$B" parse "$T/md" >"$T/md.out"
+check "maildir entry" grep -q '1700000000.1.host' "$T/md.out"
+
+# --explain adds the deciding rule
+"$B" parse --explain "$sample" >"$T/explain.out"
+check "explain field" grep -q '"explain":\[' "$T/explain.out"
+
+# rules lint: the shipped rules pass; a broken file is reported with file:line
+check "shipped rules lint" "$B" rules lint "$SRC/rules"
+mkdir -p "$T/rules"
+printf '[[rule]]\nid = "a"\nreason = "userunknown"\ntext = "ok"\n\n[[rule]]\nid = "b"\nreason = "nosuchreason"\ntext = "(unclosed"\n' >"$T/rules/10-bad.toml"
+"$B" rules lint "$T/rules" 2>"$T/lint.err"
+rc=$?
+check "broken rules exit non-zero" test "$rc" -ne 0
+check "unknown reason names file and line" grep -q "10-bad.toml:8: unknown reason 'nosuchreason'" "$T/lint.err"
+check "regex refused by RE2 names file and line" grep -q '10-bad.toml:9: regex .* refused by RE2' "$T/lint.err"
+printf '[[rule]\nid = "x"\n' >"$T/rules/20-syntax.toml"
+"$B" rules lint "$T/rules" 2>"$T/lint2.err"
+check "TOML syntax error names file and line" grep -q '20-syntax.toml:1' "$T/lint2.err"
+
+# rules test prints the decision
+"$B" rules test --text '550 5.1.1 <x@example.org>: Recipient address rejected: User unknown' >"$T/rt.out"
+check "rules test decides userunknown" grep -q 'reason: userunknown' "$T/rt.out"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,57 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "common/strutil.h"
+#include "mime/charset.h"
+#include "mime/encoded_word.h"
+#include "mime/message.h"
+
+using namespace bounced;
+
+TEST_CASE("RFC 2047 encoded words decode, adjacent words join") {
+  CHECK(decode_encoded_words("=?UTF-8?B?44GC?= =?UTF-8?B?44GE?=") == "\xE3\x81\x82\xE3\x81\x84");
+  CHECK(decode_encoded_words("=?iso-8859-1?Q?caf=E9_au_lait?=") == "caf\xC3\xA9 au lait");
+  CHECK(decode_encoded_words("plain text") == "plain text");
+  CHECK(decode_encoded_words("=?broken") == "=?broken");
+}
+
+TEST_CASE("charsets convert to UTF-8; unknown charsets never fail") {
+  CHECK(to_utf8("caf\xE9", "iso-8859-1") == "caf\xC3\xA9");
+  CHECK(to_utf8("caf\xE9", "x-no-such-charset") == "caf\xC3\xA9");
+  CHECK(to_utf8("ok", "") == "ok");
+  CHECK(sanitize_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+}
+
+TEST_CASE("multipart/report is walked into parts; the original's header is kept") {
+  std::string raw =
+      "From: MAILER-DAEMON@mx.example.net\r\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n"
+      "\r\n--b1\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+      "It did not=\r\n work.\r\n"
+      "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+      "Final-Recipient: rfc822; gone@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+      "--b1\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <abc@example.com>\r\nSubject: hi\r\n\r\nbody\r\n"
+      "--b1--\r\n";
+  Message m = read_message(raw);
+  REQUIRE(m.find("message/delivery-status") != nullptr);
+  CHECK(m.body_text().find("It did not work.") != std::string::npos);
+  CHECK(m.has_original);
+  CHECK(m.original_headers.get("Message-ID") == "<abc@example.com>");
+}
+
+TEST_CASE("hostile MIME: unclosed boundaries and deep nesting are read without a crash") {
+  std::string raw = "Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\nhello\n";
+  Message m = read_message(raw);
+  CHECK(m.body_text().find("hello") != std::string::npos);
+
+  std::string deep = "Content-Type: multipart/mixed; boundary=b0\n\n";
+  for (int i = 1; i < 10000; ++i)
+    deep += "--b" + std::to_string(i - 1) + "\nContent-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\n\n";
+  Message d = read_message(deep);
+  CHECK_FALSE(d.warnings.empty());
+}
+
+TEST_CASE("line ends: CRLF and bare CR read like LF") {
+  CHECK(normalize_newlines("a\r\nb\rc\n") == "a\nb\nc\n");
+}
