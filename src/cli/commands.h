@@ -13,5 +13,7 @@ inline constexpr int kExitConfig = 78;
 
 int cmd_parse(const std::vector<std::string>& args);
 int cmd_rules(const std::vector<std::string>& args);
+// ingest, status, activity, unsuppress, stats, export, history, reload, ping.
+int cmd_daemon(const std::string& cmd, const std::vector<std::string>& args);
 
 }  // namespace bounced::cli

@@ -1,7 +1,166 @@
-// main.cc - bounced: placeholder entry until the daemon lands (issue 4).
-#include <iostream>
+// main.cc - bounced: the daemon. Runs in the foreground (systemd style): opens the
+// store, loads the rules, serves the socket; SIGHUP reloads the rules (a broken rules
+// directory keeps the old rules), SIGTERM finishes what is in flight and exits.
+#include <grp.h>
+#include <pwd.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-int main() {
-  std::cerr << "bounced: the daemon is not built yet; use `bouncectl parse`\n";
-  return 69;
+#include <utility>  // Boost 1.74 Asio needs std::exchange declared first (C++20)
+#include <boost/asio.hpp>
+#include <cerrno>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "classify/classifier.h"
+#include "classify/rule_loader.h"
+#include "common/paths.h"
+#include "daemon/options.h"
+#include "server/server.h"
+#include "server/writer.h"
+#include "store/sqlite_store.h"
+
+using namespace bounced;
+
+namespace {
+
+std::shared_ptr<const Classifier> load_classifier(const std::string& dir, std::string& error) {
+  RuleSet set = load_rules(dir);
+  if (!set.errors.empty()) {
+    error = dir + "/" + set.errors.front();
+    for (std::size_t i = 1; i < set.errors.size(); ++i) error += "; " + dir + "/" + set.errors[i];
+    return nullptr;
+  }
+  spdlog::info("rules: {} rules from {} files in {}", set.rules.size(), set.files, dir);
+  return std::make_shared<const Classifier>(std::move(set.rules));
+}
+
+bool drop_privileges(const std::string& user) {
+  struct passwd* pw = getpwnam(user.c_str());
+  if (!pw) {
+    spdlog::critical("--user {}: no such user", user);
+    return false;
+  }
+  if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+    spdlog::critical("cannot switch to user {}", user);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  DaemonOptions opt;
+  bool exit_now = false;
+  int rc = parse_daemon_options(argc, argv, opt, exit_now);
+  if (exit_now) return rc;
+
+  auto logger = spdlog::stderr_color_mt("bounced");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern(getenv("INVOCATION_ID") ? "%l: %v" : "%Y-%m-%d %H:%M:%S %l: %v");
+  spdlog::set_level(spdlog::level::from_str(opt.log_level));
+
+  if (geteuid() == 0 && opt.user.empty())
+    spdlog::warn("running as root; in production give --user NAME (the systemd unit does)");
+  if (opt.rules.empty()) opt.rules = default_rules_dir();
+  std::error_code ec;
+  for (const std::string& p : {opt.db, opt.socket}) {
+    auto dir = std::filesystem::path(p).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  }
+
+  std::string err;
+  auto classifier = load_classifier(opt.rules, err);
+  if (!classifier) {
+    spdlog::critical("rules: {}", err);
+    return 78;
+  }
+
+  boost::asio::io_context io;
+  std::unique_ptr<SqliteStore> writer_store, reader_store;
+  try {
+    writer_store = std::make_unique<SqliteStore>(opt.db, opt.policy);
+    reader_store = std::make_unique<SqliteStore>(opt.db, opt.policy, true);
+  } catch (const std::exception& e) {
+    spdlog::critical("store: {}", e.what());
+    return 73;
+  }
+  Writer writer(*writer_store, opt.max_group);
+  Server server(io, opt.server, *reader_store, writer, classifier);
+  try {
+    mode_t old = umask(0777 & ~0770);
+    server.start();
+    umask(old);
+    unsigned mode = 0660;
+    std::istringstream(opt.socket_mode) >> std::oct >> mode;
+    chmod(opt.socket.c_str(), mode);
+    if (!opt.socket_group.empty()) {
+      struct group* g = getgrnam(opt.socket_group.c_str());
+      if (!g || chown(opt.socket.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
+        spdlog::critical("--socket-group {}: cannot give the socket to this group", opt.socket_group);
+        return 78;
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::critical("socket {}: {}", opt.socket, e.what());
+    return 71;
+  }
+  if (geteuid() == 0 && !opt.user.empty()) {
+    struct passwd* pw = getpwnam(opt.user.c_str());
+    if (pw) {
+      std::vector<std::string> paths = {opt.db, opt.db + "-wal", opt.db + "-shm", opt.socket};
+      auto db_dir = std::filesystem::path(opt.db).parent_path();
+      if (!db_dir.empty()) paths.push_back(db_dir.string());
+      for (const std::string& p : paths) {
+        if (chown(p.c_str(), pw->pw_uid, static_cast<gid_t>(-1)) != 0 && errno != ENOENT)
+          spdlog::warn("cannot give {} to {}", p, opt.user);
+      }
+    }
+    if (!drop_privileges(opt.user)) return 77;
+  }
+
+  auto reload = [&]() -> std::string {
+    std::string error;
+    auto fresh = load_classifier(opt.rules, error);
+    if (!fresh) {
+      spdlog::error("reload: keeping the old rules: {}", error);
+      return error;
+    }
+    server.set_classifier(fresh);
+    return {};
+  };
+  server.on_reload = reload;
+
+  boost::asio::signal_set signals(io, SIGHUP, SIGTERM, SIGINT);
+  std::function<void(const boost::system::error_code&, int)> on_signal;
+  std::thread drainer;
+  on_signal = [&](const boost::system::error_code& e, int sig) {
+    if (e) return;
+    if (sig == SIGHUP) {
+      spdlog::info("SIGHUP: reloading rules from {}", opt.rules);
+      reload();
+      signals.async_wait(on_signal);
+      return;
+    }
+    spdlog::info("stopping: finishing what is in flight");
+    server.stop();
+    drainer = std::thread([&] {
+      writer.stop();
+      auto t = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(300));
+      boost::asio::post(io, [t, &io] { t->async_wait([&io](const boost::system::error_code&) { io.stop(); }); });
+    });
+  };
+  signals.async_wait(on_signal);
+
+  spdlog::info("bounced {} ready: db {}, socket {}, rules {}", BOUNCED_VERSION, opt.db, opt.socket, opt.rules);
+  io.run();
+  if (drainer.joinable()) drainer.join();
+  writer.stop();
+  spdlog::info("stopped");
+  return 0;
 }

@@ -222,6 +222,45 @@ std::string Message::body_text() const {
   return out;
 }
 
+// Some mailers (Office 365 among them) write a Content-Type parameter on its own line
+// without the folding whitespace: "Content-Type: multipart/alternative; x=y;" then
+// "boundary=\"...\"" at the start of the next line. Indent such a line so that it
+// reads as the continuation it is.
+static std::string repair_unfolded_parameters(std::string text) {
+  static const std::string_view params[] = {"boundary=", "charset=", "report-type=", "name=",
+                                            "filename=", "type=", "format="};
+  std::string out;
+  out.reserve(text.size() + 16);
+  std::size_t pos = 0;
+  bool in_content_header = false;  // the previous line belongs to a Content-* field
+  bool prev_semicolon = false;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::size_t end = nl == std::string::npos ? text.size() : nl;
+    std::string_view line(text.data() + pos, end - pos);
+    bool fixed = false;
+    if (in_content_header && prev_semicolon && !line.empty() && line[0] != ' ' && line[0] != '\t') {
+      for (auto p : params) {
+        if (istarts_with(line, p)) {
+          out.push_back(' ');
+          fixed = true;
+          break;
+        }
+      }
+    }
+    if (!fixed) {
+      if (line.empty()) in_content_header = false;
+      else if (line[0] != ' ' && line[0] != '\t') in_content_header = istarts_with(line, "Content-");
+    }
+    std::string_view t = trim(line);
+    prev_semicolon = !t.empty() && t.back() == ';';
+    out.append(line);
+    if (nl != std::string::npos) out.push_back('\n');
+    pos = end + 1;
+  }
+  return out;
+}
+
 Message read_message(std::string_view raw_in) {
   Message msg;
   std::string_view raw = raw_in;
@@ -233,7 +272,7 @@ Message read_message(std::string_view raw_in) {
     raw = raw.substr(0, cut);
     msg.warnings.push_back("more MIME entities than the limit; read up to the limit");
   }
-  std::string text = normalize_newlines(raw);
+  std::string text = repair_unfolded_parameters(normalize_newlines(raw));
   // Skip an mbox "From " line, which is not a header.
   std::size_t start = 0;
   if (text.starts_with("From ")) {

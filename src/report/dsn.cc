@@ -70,6 +70,9 @@ std::size_t parse_delivery_status(std::string_view text, Report& report) {
   for (const auto& block : read_blocks(text)) {
     RecipientFacts r;
     bool have_final = false, have_original = false, any = false;
+    // Fields seen after Final-Recipient: an Original-Recipient after them opens the
+    // next recipient. (Action may come before Final-Recipient, as Amazon SES writes.)
+    bool progressed = false;
     auto flush = [&] {
       if (any && (!r.recipient.empty() || !r.original_recipient.empty())) {
         if (r.recipient.empty()) r.recipient = r.original_recipient;
@@ -79,7 +82,7 @@ std::size_t parse_delivery_status(std::string_view text, Report& report) {
         }
       }
       r = RecipientFacts{};
-      have_final = have_original = any = false;
+      have_final = have_original = any = progressed = false;
     };
     for (const auto& f : block.fields.fields()) {
       const std::string& n = f.name;
@@ -87,7 +90,6 @@ std::size_t parse_delivery_status(std::string_view text, Report& report) {
       if (is_recipient_field(n)) {
         bool is_final = iequals(n, "Final-Recipient");
         bool is_orig = iequals(n, "Original-Recipient");
-        bool progressed = !r.action.empty() || !r.status.empty() || !r.diagnostic.empty();
         if ((is_final && have_final) || (is_orig && (have_original || (have_final && progressed))))
           flush();
         std::string type, text_value;
@@ -96,6 +98,7 @@ std::size_t parse_delivery_status(std::string_view text, Report& report) {
         if (is_final) {
           r.recipient = addr;
           have_final = true;
+          progressed = false;
         } else if (is_orig) {
           r.original_recipient = addr;
           have_original = true;
@@ -108,9 +111,11 @@ std::size_t parse_delivery_status(std::string_view text, Report& report) {
         if (std::size_t sp = a.find_first_of(" ("); sp != std::string::npos) a.resize(sp);
         r.action = a;
         any = true;
+        progressed = have_final;
       } else if (iequals(n, "Status")) {
         r.status = clean_status(v);
         any = true;
+        progressed = have_final;
       } else if (iequals(n, "Remote-MTA")) {
         std::string type;
         split_typed_value(v, type, r.remote_mta);
@@ -120,6 +125,7 @@ std::size_t parse_delivery_status(std::string_view text, Report& report) {
         split_typed_value(v, r.diagnostic_type, text_value);
         r.diagnostic = squeeze_spaces(text_value);
         any = true;
+        progressed = have_final;
       } else if (iequals(n, "Last-Attempt-Date")) {
         r.last_attempt = std::string(v);
       } else if (iequals(n, "Will-Retry-Until")) {

@@ -1,0 +1,236 @@
+// server.cc - sessions on the Unix socket: request lines, INGEST payloads, replies.
+#include "server/server.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ctime>
+
+#include "common/json.h"
+#include "parse/parser.h"
+#include "server/protocol.h"
+#include "server/replies.h"
+
+namespace bounced {
+
+namespace asio = boost::asio;
+using local = asio::local::stream_protocol;
+
+class Server::Session : public std::enable_shared_from_this<Server::Session> {
+ public:
+  Session(Server& server, local::socket sock)
+      : server_(server), sock_(std::move(sock)), timer_(server.io_),
+        buf_(kMaxRequestLine + 1) {}
+
+  void start() {
+    if (!peer_credentials(sock_.native_handle(), peer_)) {
+      spdlog::warn("socket: cannot read peer credentials; closing");
+      return;
+    }
+    read_line();
+  }
+
+ private:
+  void arm_timer() {
+    timer_.expires_after(std::chrono::seconds(server_.cfg_.client_timeout_seconds));
+    auto self = shared_from_this();
+    timer_.async_wait([self](const boost::system::error_code& ec) {
+      if (!ec) {
+        boost::system::error_code ignored;
+        self->sock_.close(ignored);
+      }
+    });
+  }
+
+  void read_line() {
+    arm_timer();
+    auto self = shared_from_this();
+    asio::async_read_until(sock_, buf_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
+      if (ec) {
+        if (ec == asio::error::not_found)
+          self->reply_and_close(err_reply("usage", "request line too long"));
+        return;
+      }
+      std::string line(asio::buffers_begin(self->buf_.data()), asio::buffers_begin(self->buf_.data()) + static_cast<std::ptrdiff_t>(n) - 1);
+      self->buf_.consume(n);
+      self->handle(line);
+    });
+  }
+
+  void write(std::string reply, bool close_after) {
+    auto self = shared_from_this();
+    auto data = std::make_shared<std::string>(std::move(reply));
+    asio::async_write(sock_, asio::buffer(*data), [self, data, close_after](const boost::system::error_code& ec, std::size_t) {
+      if (ec || close_after) {
+        boost::system::error_code ignored;
+        self->sock_.shutdown(local::socket::shutdown_both, ignored);
+        self->sock_.close(ignored);
+        self->timer_.cancel();
+        return;
+      }
+      self->read_line();
+    });
+  }
+
+  void reply_and_close(std::string reply) { write(std::move(reply), true); }
+
+  void handle(const std::string& line) {
+    Request req = parse_request(line, server_.cfg_.max_message_bytes);
+    if (req.verb == Verb::kInvalid) return write(err_reply("usage", req.error), false);
+    if (!allowed(server_.cfg_.access, peer_, role_of(req.verb))) {
+      spdlog::warn("socket: uid {} pid {} denied '{}'", peer_.uid, peer_.pid, line.substr(0, 60));
+      return write(err_reply("denied", "not permitted for this user"), false);
+    }
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    try {
+      switch (req.verb) {
+        case Verb::kIngest: return read_payload(req.length);
+        case Verb::kStatus: return write(ok_reply(status_array_json(server_.reader_.status(req.args, now))), false);
+        case Verb::kHistory: return write(ok_reply(history_json(server_.reader_.history(req.args[0]))), false);
+        case Verb::kExport:
+          return write(ok_reply(status_array_json(server_.reader_.list_state(req.args[0] == "hard" ? AddressState::kHard : AddressState::kSoft, now))), false);
+        case Verb::kStats: return write(ok_reply(stats_json(server_.reader_.stats(), server_.writer_.commits())), false);
+        case Verb::kPing: return write(ok_reply("{}"), false);
+        case Verb::kActivity: return submit_admin_write(req, now);
+        case Verb::kUnsuppress: return submit_admin_write(req, now);
+        case Verb::kReload: {
+          std::string err = server_.on_reload ? server_.on_reload() : "reload not available";
+          if (!err.empty()) return write(err_reply("rules", err), false);
+          return write(ok_reply("{\"reloaded\":true}"), false);
+        }
+        case Verb::kInvalid: break;
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("socket: {}", e.what());
+      return write(err_reply("tempfail", e.what()), false);
+    }
+  }
+
+  // ACTIVITY and UNSUPPRESS go through the writer too: one thread owns all writes.
+  void submit_admin_write(const Request& req, std::int64_t now) {
+    auto self = shared_from_this();
+    auto changed = std::make_shared<bool>(false);
+    const Verb verb = req.verb;
+    const std::vector<std::string> args = req.args;
+    WriteJob job;
+    job.task = [verb, args, now, changed](Store& s) {
+      if (verb == Verb::kActivity) s.record_activity(args, now);
+      else *changed = s.unsuppress(args[0], now);
+    };
+    job.done = [self, verb, args, changed](const IngestOutcome*, const std::string& error) {
+      std::string reply;
+      if (!error.empty()) {
+        reply = err_reply("tempfail", error);
+      } else if (verb == Verb::kActivity) {
+        reply = ok_reply("{\"recorded\":" + std::to_string(args.size()) + "}");
+      } else {
+        spdlog::info("unsuppress {} by uid {}: {}", args[0], self->peer_.uid, *changed ? "reset" : "was not suppressed");
+        reply = ok_reply(std::string("{\"changed\":") + (*changed ? "true" : "false") + "}");
+      }
+      asio::post(self->server_.io_, [self, reply] { self->write(reply, false); });
+    };
+    server_.writer_.submit(std::move(job));
+  }
+
+  void read_payload(std::size_t length) {
+    auto self = shared_from_this();
+    std::size_t have = std::min(buf_.size(), length);
+    auto payload = std::make_shared<std::string>(asio::buffers_begin(buf_.data()), asio::buffers_begin(buf_.data()) + static_cast<std::ptrdiff_t>(have));
+    buf_.consume(have);
+    payload->resize(length);
+    if (have == length) return ingest(payload);
+    arm_timer();
+    asio::async_read(sock_, asio::buffer(payload->data() + have, length - have),
+                     [self, payload](const boost::system::error_code& ec, std::size_t) {
+                       if (ec) return;  // client went away: nothing acknowledged
+                       self->ingest(payload);
+                     });
+  }
+
+  void ingest(const std::shared_ptr<std::string>& payload) {
+    auto classifier = server_.classifier_;
+    ParseOptions opt;
+    opt.classifier = classifier.get();
+    opt.verp_prefix = server_.cfg_.verp_prefix;
+    opt.verp_delimiter = server_.cfg_.verp_delimiter;
+    ParseResult res;
+    std::string flag;
+    try {
+      res = parse_message(*payload, opt);
+      if (res.report.kind == ReportKind::kNone) flag = "unparsed";
+      else if (res.report.recipients.empty()) flag = "norecipient";
+      else if (!res.warnings.empty()) flag = "truncated";
+    } catch (const std::exception& e) {
+      spdlog::warn("ingest: parser failed ({}); message kept for review", e.what());
+      res = ParseResult{};
+      flag = "unparsed";
+    }
+    auto self = shared_from_this();
+    WriteJob job;
+    job.raw = std::move(*payload);
+    job.report = std::move(res.report);
+    job.flag = flag;
+    std::string format = job.report.format;
+    job.done = [self, format, flag](const IngestOutcome* out, const std::string& error) {
+      std::string reply;
+      if (!out) {
+        spdlog::error("ingest: commit failed: {}", error);
+        reply = err_reply("tempfail", "commit failed: " + error);
+      } else {
+        std::string line = out->duplicate ? "duplicate" : (format.empty() ? "not a report" : format);
+        for (const auto& d : out->decisions) line += "; " + d;
+        if (!flag.empty() && !out->duplicate) line += " [stored for review: " + flag + "]";
+        spdlog::info("ingest #{}: {}", out->report_id, line);
+        if (out->breaker_tripped)
+          spdlog::warn("circuit breaker: many addresses at {} soft-bounce at once; not counting them", out->breaker_domain);
+        JsonObject o;
+        o.add_raw("report", std::to_string(out->report_id)).add_raw("duplicate", out->duplicate ? "true" : "false")
+            .add("flag", flag).add_raw("recipients", std::to_string(out->decisions.size()));
+        reply = ok_reply(o.str());
+      }
+      asio::post(self->server_.io_, [self, reply] { self->write(reply, false); });
+    };
+    server_.writer_.submit(std::move(job));
+  }
+
+  Server& server_;
+  local::socket sock_;
+  asio::steady_timer timer_;
+  asio::streambuf buf_;
+  PeerCred peer_;
+};
+
+Server::Server(asio::io_context& io, ServerConfig cfg, Store& reader, Writer& writer,
+               std::shared_ptr<const Classifier> classifier)
+    : io_(io), cfg_(std::move(cfg)), reader_(reader), writer_(writer), classifier_(std::move(classifier)) {}
+
+void Server::start() {
+  ::unlink(cfg_.socket_path.c_str());
+  acceptor_ = std::make_unique<local::acceptor>(io_, local::endpoint(cfg_.socket_path));
+  accept();
+}
+
+void Server::stop() {
+  if (acceptor_) {
+    boost::system::error_code ignored;
+    acceptor_->close(ignored);
+    ::unlink(cfg_.socket_path.c_str());
+  }
+}
+
+void Server::accept() {
+  acceptor_->async_accept([this](const boost::system::error_code& ec, local::socket sock) {
+    if (ec) {
+      if (ec != asio::error::operation_aborted) {
+        spdlog::warn("socket: accept failed: {}", ec.message());
+        accept();
+      }
+      return;
+    }
+    std::make_shared<Session>(*this, std::move(sock))->start();
+    accept();
+  });
+}
+
+}  // namespace bounced

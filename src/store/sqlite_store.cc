@@ -1,0 +1,447 @@
+// sqlite_store.cc - SQLite implementation of the store and the counting policy.
+#include "store/sqlite_store.h"
+
+#include <boost/uuid/detail/sha1.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/strutil.h"
+#include "store/schema.h"
+
+namespace bounced {
+
+const char* state_name(AddressState s) {
+  switch (s) {
+    case AddressState::kActive: return "active";
+    case AddressState::kSoft: return "soft";
+    case AddressState::kHard: return "hard";
+  }
+  return "active";
+}
+
+// A prepared statement with bind helpers; reset after each use.
+class SqliteStore::Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK)
+      throw StoreError(std::string("prepare: ") + sqlite3_errmsg(db) + ": " + sql);
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt& bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& bind_blob(int i, const void* p, std::size_t n) {
+    sqlite3_bind_blob(s_, i, p, static_cast<int>(n), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind_null(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
+  // Steps once; true when a row is available.
+  bool step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    std::string msg = sqlite3_errmsg(db_);
+    reset();
+    throw StoreError("sqlite: " + msg);
+  }
+  void run() {
+    step();
+    reset();
+  }
+  std::int64_t i64(int col) { return sqlite3_column_int64(s_, col); }
+  std::string text(int col) {
+    const unsigned char* t = sqlite3_column_text(s_, col);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+  }
+  void reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+namespace {
+
+std::string sha1_of(const std::string& data) {
+  boost::uuids::detail::sha1 h;
+  h.process_bytes(data.data(), data.size());
+  boost::uuids::detail::sha1::digest_type d;
+  h.get_digest(d);
+  std::string out(20, '\0');
+  for (int i = 0; i < 5; ++i)
+    for (int b = 0; b < 4; ++b) out[static_cast<std::size_t>(i * 4 + b)] = static_cast<char>((d[i] >> (24 - 8 * b)) & 0xFF);
+  return out;
+}
+
+std::string hex(const std::string& bin) {
+  static const char* x = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bin) {
+    out.push_back(x[c >> 4]);
+    out.push_back(x[c & 15]);
+  }
+  return out;
+}
+
+std::string domain_of(const std::string& a) {
+  std::size_t at = a.rfind('@');
+  return at == std::string::npos ? std::string() : a.substr(at + 1);
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, CountingPolicy policy, bool read_only)
+    : policy_(std::move(policy)) {
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(path + ": cannot open database: " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  try {
+    if (!read_only) {
+      exec("PRAGMA journal_mode=WAL");
+      exec("PRAGMA synchronous=FULL");
+      exec("PRAGMA foreign_keys=ON");
+      migrate();
+    } else if (schema_version() == 0) {
+      throw StoreError(path + ": not a bounced database (schema version 0)");
+    }
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+SqliteStore::~SqliteStore() {
+  stmts_.clear();
+  if (db_) sqlite3_close(db_);
+}
+
+void SqliteStore::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StoreError("sqlite: " + msg);
+  }
+}
+
+int SqliteStore::schema_version() {
+  sqlite3_stmt* s = nullptr;
+  int v = 0;
+  if (sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  return v;
+}
+
+void SqliteStore::migrate() {
+  const auto& steps = schema_steps();
+  int have = schema_version();
+  int known = static_cast<int>(steps.size());
+  if (have > known)
+    throw StoreError("database schema version " + std::to_string(have) +
+                     " is newer than this bounced knows (" + std::to_string(known) +
+                     "); refusing to touch it");
+  for (int v = have; v < known; ++v) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      exec(std::string(steps[static_cast<std::size_t>(v)].sql).c_str());
+      exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+}
+
+SqliteStore::Stmt& SqliteStore::stmt(const char* sql) {
+  for (auto& [k, s] : stmts_)
+    if (k == sql) return *s;
+  stmts_.emplace_back(sql, std::make_unique<Stmt>(db_, sql));
+  return *stmts_.back().second;
+}
+
+int SqliteStore::count_soft(const std::string& address, std::int64_t reset_at, std::int64_t now) {
+  std::int64_t from = std::max(reset_at, now - policy_.window_seconds);
+  auto& s = stmt("SELECT COUNT(*) FROM events WHERE address=?1 AND counted=1 AND class='soft' AND ts>?2");
+  s.bind(1, address).bind(2, from);
+  int n = s.step() ? static_cast<int>(s.i64(0)) : 0;
+  s.reset();
+  return n;
+}
+
+AddressStatus SqliteStore::load_status(const std::string& address, std::int64_t now) {
+  AddressStatus st;
+  st.address = address;
+  auto& s = stmt(
+      "SELECT a.state, a.activity, a.reset_at, a.hard_since, a.hard_reason, a.hard_cause,"
+      " COALESCE(e.reason,'') FROM addresses a LEFT JOIN events e ON e.id=a.last_event"
+      " WHERE a.address=?1");
+  s.bind(1, address);
+  if (!s.step()) {
+    s.reset();
+    st.threshold = policy_.threshold_inactive;
+    return st;
+  }
+  st.state = static_cast<AddressState>(s.i64(0));
+  st.activity = s.i64(1) != 0;
+  std::int64_t reset_at = s.i64(2);
+  st.since = s.i64(3);
+  std::string hard_reason = s.text(4);
+  st.cause = s.text(5);
+  st.reason = s.text(6);
+  s.reset();
+  st.threshold = st.activity ? policy_.threshold_active : policy_.threshold_inactive;
+  if (st.state == AddressState::kHard) {
+    st.reason = hard_reason;
+  } else {
+    st.since = 0;
+    st.soft_count = count_soft(address, reset_at, now);
+    st.state = st.soft_count > 0 ? AddressState::kSoft : AddressState::kActive;
+  }
+  return st;
+}
+
+IngestOutcome SqliteStore::ingest_one(const IngestItem& item, std::int64_t now) {
+  IngestOutcome out;
+  const std::string& raw = *item.raw;
+  const Report& report = *item.report;
+  std::string hash = sha1_of(raw);
+  {
+    auto& s = stmt("SELECT id FROM reports WHERE hash=?1");
+    s.bind_blob(1, hash.data(), hash.size());
+    if (s.step()) {
+      out.duplicate = true;
+      out.report_id = s.i64(0);
+      s.reset();
+      out.decisions.push_back("duplicate report, already stored as #" + std::to_string(out.report_id));
+      return out;
+    }
+    s.reset();
+  }
+  {
+    auto& s = stmt("INSERT INTO reports(hash, received, format, size, flag, raw) VALUES(?1,?2,?3,?4,?5,?6)");
+    s.bind_blob(1, hash.data(), hash.size()).bind(2, now).bind(3, report.format).bind(4, static_cast<std::int64_t>(raw.size())).bind(5, item.flag);
+    if (item.flag.empty()) s.bind_null(6);
+    else s.bind_blob(6, raw.data(), raw.size());
+    s.run();
+    out.report_id = sqlite3_last_insert_rowid(db_);
+  }
+  const std::string report_key = hex(hash);
+  for (const auto& r : report.recipients) {
+    if (r.recipient.empty()) continue;
+    const std::string domain = domain_of(r.recipient);
+    const std::string key = report.message_id.empty() ? report_key : report.message_id;
+    AddressStatus before = load_status(r.recipient, now);
+    bool counted = false;
+    std::string note;
+    bool make_hard = false;
+    std::string hard_cause;
+    const bool failed = r.action == "failed" || r.action.empty();
+    if (report.kind == ReportKind::kFeedback) {
+      note = "complaint";
+      if (policy_.complaint_suppresses) {
+        make_hard = true;
+        hard_cause = "complaint";
+      }
+    } else if (report.kind == ReportKind::kVacation) {
+      note = "auto-reply, not counted";
+    } else if (r.reason == "delivered") {
+      note = "delivered: soft count cleared";
+    } else if (!failed) {
+      note = r.action + ": not a failure, not counted";
+    } else if (r.bounce == "hard") {
+      make_hard = true;
+      hard_cause = "hard-bounce";
+    } else if (r.bounce == "soft") {
+      if (std::find(policy_.not_counted.begin(), policy_.not_counted.end(), r.reason) != policy_.not_counted.end()) {
+        note = "sender-side reason " + r.reason + ", not counted";
+      } else {
+        auto& dup = stmt("SELECT 1 FROM events WHERE address=?1 AND message_key=?2 AND counted=1 LIMIT 1");
+        dup.bind(1, r.recipient).bind(2, key);
+        bool seen = dup.step();
+        dup.reset();
+        if (seen) {
+          note = "same message reported again, counted once";
+        } else {
+          auto& br = stmt("SELECT COUNT(DISTINCT address) FROM events WHERE domain=?1 AND counted=1 AND ts>?2");
+          br.bind(1, domain).bind(2, now - policy_.breaker_seconds);
+          std::int64_t recent = br.step() ? br.i64(0) : 0;
+          br.reset();
+          if (recent + 1 >= policy_.breaker_addresses) {
+            note = "circuit breaker: many addresses of " + domain + " soft-bounce now, not counted";
+            out.breaker_tripped = true;
+            out.breaker_domain = domain;
+          } else {
+            counted = true;
+          }
+        }
+      }
+    } else {
+      note = "reason " + r.reason + ": kept for review, not counted";
+    }
+    auto& ins = stmt(
+        "INSERT INTO events(report_id, ts, address, domain, action, status, reply_code, reason, class,"
+        " diagnostic, remote_mta, format, rule, message_key, counted, note)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
+    ins.bind(1, out.report_id).bind(2, now).bind(3, r.recipient).bind(4, domain).bind(5, r.action)
+        .bind(6, r.status).bind(7, r.reply_code).bind(8, r.reason).bind(9, r.bounce).bind(10, r.diagnostic)
+        .bind(11, r.remote_mta).bind(12, report.format).bind(13, r.rule).bind(14, key)
+        .bind(15, static_cast<std::int64_t>(counted ? 1 : 0)).bind(16, note);
+    ins.run();
+    std::int64_t event_id = sqlite3_last_insert_rowid(db_);
+
+    auto& up = stmt(
+        "INSERT INTO addresses(address, state, first_bounce, last_bounce, last_event) VALUES(?1,0,?2,?2,?3)"
+        " ON CONFLICT(address) DO UPDATE SET last_bounce=?2, last_event=?3,"
+        " first_bounce=CASE WHEN first_bounce=0 THEN ?2 ELSE first_bounce END");
+    up.bind(1, r.recipient).bind(2, now).bind(3, event_id);
+    up.run();
+    if (r.reason == "delivered") {
+      auto& rs = stmt("UPDATE addresses SET reset_at=?2 WHERE address=?1");
+      rs.bind(1, r.recipient).bind(2, now + 1);
+      rs.run();
+    }
+    int count = counted ? before.soft_count + 1 : before.soft_count;
+    if (!make_hard && counted && before.state != AddressState::kHard && count >= before.threshold) {
+      make_hard = true;
+      hard_cause = "promoted";
+      note = "promoted to hard after " + std::to_string(count) + " soft bounces";
+    }
+    std::string decision = r.recipient + " " + r.reason + "/" + r.bounce + (counted ? " counted " + std::to_string(count) + "/" + std::to_string(before.threshold) : "") + (note.empty() ? "" : " (" + note + ")");
+    if (make_hard && before.state != AddressState::kHard) {
+      auto& h = stmt("UPDATE addresses SET state=2, hard_since=?2, hard_reason=?3, hard_cause=?4 WHERE address=?1");
+      h.bind(1, r.recipient).bind(2, now).bind(3, r.reason).bind(4, hard_cause);
+      h.run();
+      decision += " -> hard (" + hard_cause + ")";
+    } else if (!make_hard && before.state != AddressState::kHard) {
+      int state = count > 0 ? 1 : 0;
+      auto& s = stmt("UPDATE addresses SET state=?2 WHERE address=?1");
+      s.bind(1, r.recipient).bind(2, static_cast<std::int64_t>(state));
+      s.run();
+    }
+    out.decisions.push_back(std::move(decision));
+  }
+  return out;
+}
+
+std::vector<IngestOutcome> SqliteStore::ingest(const std::vector<IngestItem>& items, std::int64_t now) {
+  std::vector<IngestOutcome> out;
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (const auto& item : items) out.push_back(ingest_one(item, now));
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return out;
+}
+
+std::vector<AddressStatus> SqliteStore::status(const std::vector<std::string>& addresses, std::int64_t now) {
+  std::vector<AddressStatus> out;
+  out.reserve(addresses.size());
+  for (const auto& a : addresses) out.push_back(load_status(a, now));
+  return out;
+}
+
+void SqliteStore::record_activity(const std::vector<std::string>& addresses, std::int64_t now) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (const auto& a : addresses) {
+      auto& s = stmt("INSERT INTO addresses(address, activity) VALUES(?1,?2) ON CONFLICT(address) DO UPDATE SET activity=?2");
+      s.bind(1, a).bind(2, now);
+      s.run();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+bool SqliteStore::unsuppress(const std::string& address, std::int64_t now) {
+  auto& s = stmt("UPDATE addresses SET state=0, hard_since=0, hard_reason='', hard_cause='operator-reset', reset_at=?2 WHERE address=?1 AND (state<>0 OR reset_at<?2)");
+  s.bind(1, address).bind(2, now + 1);
+  s.run();
+  return sqlite3_changes(db_) > 0;
+}
+
+std::vector<EventRow> SqliteStore::history(const std::string& address) {
+  std::vector<EventRow> out;
+  auto& s = stmt(
+      "SELECT ts, action, status, reply_code, reason, class, diagnostic, remote_mta, format, rule,"
+      " message_key, counted, note FROM events WHERE address=?1 ORDER BY id");
+  s.bind(1, address);
+  while (s.step()) {
+    EventRow e;
+    e.ts = s.i64(0);
+    e.action = s.text(1);
+    e.status = s.text(2);
+    e.reply_code = s.text(3);
+    e.reason = s.text(4);
+    e.klass = s.text(5);
+    e.diagnostic = s.text(6);
+    e.remote_mta = s.text(7);
+    e.format = s.text(8);
+    e.rule = s.text(9);
+    e.message_key = s.text(10);
+    e.counted = s.i64(11) != 0;
+    e.note = s.text(12);
+    out.push_back(std::move(e));
+  }
+  s.reset();
+  return out;
+}
+
+std::vector<AddressStatus> SqliteStore::list_state(AddressState state, std::int64_t now) {
+  std::vector<std::string> addrs;
+  auto& s = stmt("SELECT address FROM addresses WHERE state=?1 ORDER BY address");
+  s.bind(1, static_cast<std::int64_t>(state));
+  while (s.step()) addrs.push_back(s.text(0));
+  s.reset();
+  std::vector<AddressStatus> out;
+  for (const auto& a : addrs) {
+    AddressStatus st = load_status(a, now);
+    if (st.state == state) out.push_back(std::move(st));
+  }
+  return out;
+}
+
+StoreStats SqliteStore::stats() {
+  StoreStats st;
+  auto one = [&](const char* sql) {
+    auto& s = stmt(sql);
+    std::int64_t v = s.step() ? s.i64(0) : 0;
+    s.reset();
+    return v;
+  };
+  st.addresses = one("SELECT COUNT(*) FROM addresses");
+  st.hard = one("SELECT COUNT(*) FROM addresses WHERE state=2");
+  st.soft = one("SELECT COUNT(*) FROM addresses WHERE state=1");
+  st.reports = one("SELECT COUNT(*) FROM reports");
+  st.events = one("SELECT COUNT(*) FROM events");
+  st.unparsed = one("SELECT COUNT(*) FROM reports WHERE flag<>''");
+  return st;
+}
+
+}  // namespace bounced

@@ -1,0 +1,44 @@
+// sqlite_store.h - the Store on SQLite: WAL, prepared statements, one transaction
+// per group of ingests, schema migrations on open.
+#pragma once
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace bounced {
+
+class SqliteStore : public Store {
+ public:
+  // Opens (creating when missing) and migrates the database; refuses a database of a
+  // newer schema than this build knows. Throws StoreError with a clear message.
+  SqliteStore(const std::string& path, CountingPolicy policy, bool read_only = false);
+  ~SqliteStore() override;
+
+  std::vector<IngestOutcome> ingest(const std::vector<IngestItem>& items, std::int64_t now) override;
+  std::vector<AddressStatus> status(const std::vector<std::string>& addresses, std::int64_t now) override;
+  void record_activity(const std::vector<std::string>& addresses, std::int64_t now) override;
+  bool unsuppress(const std::string& address, std::int64_t now) override;
+  std::vector<EventRow> history(const std::string& address) override;
+  std::vector<AddressStatus> list_state(AddressState state, std::int64_t now) override;
+  StoreStats stats() override;
+
+  int schema_version();
+
+ private:
+  class Stmt;
+  void exec(const char* sql);
+  void migrate();
+  Stmt& stmt(const char* sql);
+  IngestOutcome ingest_one(const IngestItem& item, std::int64_t now);
+  AddressStatus load_status(const std::string& address, std::int64_t now);
+  int count_soft(const std::string& address, std::int64_t reset_at, std::int64_t now);
+
+  sqlite3* db_ = nullptr;
+  CountingPolicy policy_;
+  std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
+};
+
+}  // namespace bounced

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Integration tests of bounced and bouncectl: a real daemon on a temporary folder.
+
+Proves: ingest then status; promotion at 7, and at 15 with activity; delays and
+duplicates not counted; restart keeps everything; SIGHUP with a broken rule keeps
+the old rules; `bouncectl ingest` exits 75 with the daemon stopped and 0 after
+commit; kill -9 during a stream of ingests loses no acknowledged message and counts
+none twice; a peer without permission cannot unsuppress.
+Usage: daemon_test.py BUILD_DIR SOURCE_DIR
+"""
+import json, os, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
+
+BUILD, SRC = sys.argv[1], sys.argv[2]
+BOUNCED = os.path.join(BUILD, "bounced")
+CTL = os.path.join(BUILD, "bouncectl")
+results = {"passed": 0, "failed": 0}
+
+
+def check(name, cond, detail=""):
+    if cond:
+        results["passed"] += 1
+    else:
+        results["failed"] += 1
+        print(f"FAIL: {name} {detail}")
+
+
+def dsn(rcpt, msgid, action="failed", status="5.2.2", diag="552 5.2.2 mailbox full", nonce=""):
+    return (
+        "From: MAILER-DAEMON@mx.example.net\n"
+        "To: bounces@example.com\n"
+        f"Subject: Delivery Status Notification {nonce}\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\nDelivery to the following recipient failed.\n\n"
+        "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+        f"Final-Recipient: rfc822; {rcpt}\nAction: {action}\nStatus: {status}\n"
+        f"Diagnostic-Code: smtp; {diag}\n\n"
+        "--b\nContent-Type: text/rfc822-headers\n\n"
+        f"From: news@example.com\nTo: {rcpt}\nMessage-ID: <{msgid}>\nSubject: news\n\n--b--\n"
+    ).encode()
+
+
+class Daemon:
+    def __init__(self, d, extra=()):
+        self.d, self.extra, self.p = d, list(extra), None
+
+    def start(self, rules=None):
+        args = [BOUNCED, "--db", f"{self.d}/b.db", "--socket", f"{self.d}/b.sock",
+                "--rules", rules or os.path.join(SRC, "rules"), "--log-level", "info"] + self.extra
+        if os.geteuid() == 0:
+            args += ["--user", "nobody"]
+        self.log = open(f"{self.d}/log", "a")
+        self.p = subprocess.Popen(args, stdout=self.log, stderr=self.log)
+        for _ in range(100):
+            if ctl("ping")[0] == 0:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("daemon did not start: " + open(f"{self.d}/log").read()[-2000:])
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.p:
+            self.p.send_signal(sig)
+            self.p.wait(timeout=20)
+            self.p = None
+
+
+SOCK = None
+
+
+def ctl(*args, data=None, user=None):
+    cmd = [CTL, args[0], "--socket", SOCK] + list(args[1:])
+    if user:
+        cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups"] + cmd
+    p = subprocess.run(cmd, input=data, capture_output=True, timeout=60)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def status(addr):
+    rc, out, err = ctl("status", "--json", addr)
+    if rc != 0:
+        return {"error": err}
+    return json.loads(out.splitlines()[0])
+
+
+def main():
+    global SOCK
+    tmp = tempfile.mkdtemp(prefix="bounced-test-")
+    os.chmod(tmp, 0o777)
+    SOCK = f"{tmp}/b.sock"
+    d = Daemon(tmp)
+    try:
+        d.start()
+        # ingest then status
+        rc, _, _ = ctl("ingest", data=dsn("gone@example.org", "m1@x", status="5.1.1", diag="550 5.1.1 user unknown"))
+        check("ingest exits 0 after commit", rc == 0)
+        s = status("gone@example.org")
+        check("hard bounce suppresses at once", s.get("state") == "hard" and s.get("reason") == "userunknown", s)
+        check("never seen is active", status("fresh@example.org").get("state") == "active")
+
+        # promotion at 7 without activity
+        for i in range(6):
+            ctl("ingest", data=dsn("full@example.org", f"full-{i}@x"))
+        s = status("full@example.org")
+        check("6 soft bounces: still soft", s.get("state") == "soft" and s.get("soft_count") == 6, s)
+        ctl("ingest", data=dsn("full@example.org", "full-6@x"))
+        check("7th soft bounce promotes", status("full@example.org").get("state") == "hard")
+
+        # promotion at 15 with activity
+        ctl("activity", "busy@example.org")
+        for i in range(14):
+            ctl("ingest", data=dsn("busy@example.org", f"busy-{i}@x"))
+        s = status("busy@example.org")
+        check("active subscriber: 14 soft bounces stay soft", s.get("state") == "soft" and s.get("threshold") == 15, s)
+        ctl("ingest", data=dsn("busy@example.org", "busy-14@x"))
+        check("15th promotes an active subscriber", status("busy@example.org").get("state") == "hard")
+
+        # delays and duplicates are not counted
+        ctl("ingest", data=dsn("slow@example.org", "slow-1@x", action="delayed", status="4.4.1", diag="451 4.4.1 no answer"))
+        s = status("slow@example.org")
+        check("delay not counted", s.get("soft_count") == 0 and s.get("state") == "active", s)
+        msg = dsn("dup@example.org", "dup-1@x")
+        ctl("ingest", data=msg)
+        ctl("ingest", data=msg)
+        ctl("ingest", data=dsn("dup@example.org", "dup-1@x", nonce="second report"))
+        check("same report twice and same message reported again count once", status("dup@example.org").get("soft_count") == 1)
+        # sender-side reasons recorded, not counted
+        ctl("ingest", data=dsn("blk@example.org", "blk-1@x", status="5.7.1", diag="554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org"))
+        s = status("blk@example.org")
+        check("blocked (our IP) is not counted against the address", s.get("soft_count") == 0, s)
+        # delivered clears the soft count
+        ctl("ingest", data=dsn("back@example.org", "back-1@x"))
+        ctl("ingest", data=dsn("back@example.org", "back-2@x", action="delivered", status="2.0.0", diag="250 ok"))
+        check("delivered clears the soft count", status("back@example.org").get("soft_count") == 0)
+
+        # restart keeps everything
+        d.stop()
+        d.start()
+        check("restart keeps hard state", status("gone@example.org").get("state") == "hard")
+        check("restart keeps soft counts", status("dup@example.org").get("soft_count") == 1)
+
+        # SIGHUP with a broken rule keeps the old rules
+        rules = f"{tmp}/rules"
+        shutil.copytree(os.path.join(SRC, "rules"), rules)
+        d.stop()
+        d.start(rules=rules)
+        with open(f"{rules}/99-broken.toml", "w") as f:
+            f.write('[[rule]]\nid = "x"\nreason = "nonsense"\ntext = "("\n')
+        d.p.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        ctl("ingest", data=dsn("after-hup@example.org", "hup@x", status="5.1.1", diag="550 5.1.1 user unknown"))
+        log = open(f"{tmp}/log").read()
+        check("broken rules on SIGHUP are reported with file:line", "99-broken.toml:3" in log, log[-500:])
+        check("old rules still in force after a broken reload", status("after-hup@example.org").get("state") == "hard")
+        os.remove(f"{rules}/99-broken.toml")
+
+        # ingest exits 75 with the daemon stopped
+        d.stop()
+        rc, _, err = ctl("ingest", data=dsn("x@example.org", "x@x"))
+        check("ingest exits 75 when the daemon is down", rc == 75, err)
+        check("nothing printed that pipe(8) would read as a status", not err.startswith(("4.", "5.")))
+        d.start()
+
+        # permissions: a peer without the admin group cannot unsuppress
+        if os.geteuid() == 0 and shutil.which("setpriv"):
+            d.stop()
+            d.extra = ["--socket-group", "daemon", "--socket-mode", "0660"]
+            d.start()
+            rc, _, err = ctl("unsuppress", "gone@example.org", user="daemon")
+            check("a peer without permission cannot unsuppress", rc != 0 and "denied" in err, err)
+            rc, out, _ = ctl("status", "gone@example.org", user="daemon")
+            check("the same peer may query", rc == 0 and "hard" in out, out)
+            check("still hard after the refused unsuppress", status("gone@example.org").get("state") == "hard")
+            mode = os.stat(SOCK).st_mode & 0o777
+            check("socket is not world-accessible", mode & 0o007 == 0, oct(mode))
+        else:
+            print("SKIP: permission checks need root and setpriv (util-linux)")
+
+        # kill -9 during a stream of ingests: acknowledged == stored, none twice
+        acked, stop = [], threading.Event()
+
+        def stream(tag):
+            i = 0
+            while not stop.is_set() and i < 400:
+                rc, _, _ = ctl("ingest", data=dsn(f"k{tag}@example.org", f"k-{tag}-{i}@x", status="4.2.2", diag="452 4.2.2 over quota"))
+                if rc == 0:
+                    acked.append((tag, i))
+                i += 1
+        ts = [threading.Thread(target=stream, args=(t,)) for t in range(4)]
+        for t in ts:
+            t.start()
+        time.sleep(1.0)
+        d.p.send_signal(signal.SIGKILL)
+        d.p.wait()
+        d.p = None
+        time.sleep(0.3)
+        d.start()
+        time.sleep(0.7)
+        stop.set()
+        for t in ts:
+            t.join()
+        d.stop()
+        db = sqlite3.connect(f"{tmp}/b.db")
+        keys = [r[0] for r in db.execute("SELECT message_key FROM events WHERE address LIKE 'k%@example.org'")]
+        stored = set(keys)
+        missing = [a for a in acked if f"<k-{a[0]}-{a[1]}@x>" not in stored]
+        check("kill -9: every acknowledged ingest is stored", not missing and len(acked) > 0, f"{len(missing)} missing of {len(acked)}")
+        check("kill -9: nothing stored twice", len(keys) == len(stored), f"{len(keys)} rows, {len(stored)} distinct")
+        check("integrity_check ok", db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+    finally:
+        d.stop() if d.p else None
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"daemon: {results['passed']} passed, {results['failed']} failed")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
