@@ -8,7 +8,7 @@ commit; kill -9 during a stream of ingests loses no acknowledged message and cou
 none twice; a peer without permission cannot unsuppress.
 Usage: daemon_test.py BUILD_DIR SOURCE_DIR
 """
-import json, os, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
+import json, os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
 
 BUILD, SRC = sys.argv[1], sys.argv[2]
 BOUNCED = os.path.join(BUILD, "bounced")
@@ -73,6 +73,27 @@ def ctl(*args, data=None, user=None):
         cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups"] + cmd
     p = subprocess.run(cmd, input=data, capture_output=True, timeout=60)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def socketmap(path, *requests):
+    """Sends netstring requests to the socketmap socket; returns the reply payloads."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    s.connect(path)
+    out = []
+    for r in requests:
+        b = r.encode()
+        s.sendall(str(len(b)).encode() + b":" + b + b",")
+        data = b""
+        while True:
+            data += s.recv(4096)
+            if b":" in data:
+                n, rest = data.split(b":", 1)
+                if len(rest) >= int(n) + 1:
+                    out.append(rest[: int(n)].decode())
+                    break
+    s.close()
+    return out
 
 
 def status(addr):
@@ -152,6 +173,22 @@ def main():
         check("broken rules on SIGHUP are reported with file:line", "99-broken.toml:3" in log, log[-500:])
         check("old rules still in force after a broken reload", status("after-hup@example.org").get("state") == "hard")
         os.remove(f"{rules}/99-broken.toml")
+
+        # Postfix socketmap lookups answer from the same store
+        d.stop()
+        d.extra = ["--socketmap", f"{tmp}/map.sock", "--socketmap-defer-remaining", "1"]
+        d.start(rules=rules)
+        for i in range(6):
+            ctl("ingest", data=dsn("near@example.org", f"near-{i}@x"))
+        r = socketmap(f"{tmp}/map.sock", "suppressed gone@example.org", "suppressed fresh@example.org",
+                      "suppressed-transport gone@example.org", "suppressed example.org",
+                      "suppressed near@example.org", "nosuchmap x@example.org")
+        check("socketmap rejects a hard address", r[0].startswith("OK REJECT 5.1.1"), r[0])
+        check("socketmap: unknown address not found", r[1] == "NOTFOUND ", r[1])
+        check("socketmap transport form", r[2].startswith("OK error:5.1.1"), r[2])
+        check("socketmap: domain probe not found", r[3] == "NOTFOUND ", r[3])
+        check("socketmap defers near the soft limit", r[4].startswith("OK DEFER_IF_PERMIT"), r[4])
+        check("socketmap: unknown map is PERM", r[5].startswith("PERM"), r[5])
 
         # ingest exits 75 with the daemon stopped
         d.stop()

@@ -21,6 +21,7 @@
 #include "common/paths.h"
 #include "daemon/options.h"
 #include "server/server.h"
+#include "server/socketmap.h"
 #include "server/writer.h"
 #include "store/sqlite_store.h"
 
@@ -69,7 +70,7 @@ int main(int argc, char** argv) {
     spdlog::warn("running as root; in production give --user NAME (the systemd unit does)");
   if (opt.rules.empty()) opt.rules = default_rules_dir();
   std::error_code ec;
-  for (const std::string& p : {opt.db, opt.socket}) {
+  for (const std::string& p : {opt.db, opt.socket, opt.socketmap}) {
     auto dir = std::filesystem::path(p).parent_path();
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   }
@@ -92,20 +93,28 @@ int main(int argc, char** argv) {
   }
   Writer writer(*writer_store, opt.max_group);
   Server server(io, opt.server, *reader_store, writer, classifier);
+  std::unique_ptr<SocketmapServer> socketmap;
+  auto secure = [&](const std::string& path) -> bool {
+    unsigned mode = 0660;
+    std::istringstream(opt.socket_mode) >> std::oct >> mode;
+    chmod(path.c_str(), mode);
+    if (opt.socket_group.empty()) return true;
+    struct group* g = getgrnam(opt.socket_group.c_str());
+    if (!g || chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
+      spdlog::critical("--socket-group {}: cannot give {} to this group", opt.socket_group, path);
+      return false;
+    }
+    return true;
+  };
   try {
     mode_t old = umask(0777 & ~0770);
     server.start();
-    umask(old);
-    unsigned mode = 0660;
-    std::istringstream(opt.socket_mode) >> std::oct >> mode;
-    chmod(opt.socket.c_str(), mode);
-    if (!opt.socket_group.empty()) {
-      struct group* g = getgrnam(opt.socket_group.c_str());
-      if (!g || chown(opt.socket.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
-        spdlog::critical("--socket-group {}: cannot give the socket to this group", opt.socket_group);
-        return 78;
-      }
+    if (!opt.socketmap.empty()) {
+      socketmap = std::make_unique<SocketmapServer>(io, opt.socketmap, *reader_store, opt.socketmap_defer_remaining);
+      socketmap->start();
     }
+    umask(old);
+    if (!secure(opt.socket) || (socketmap && !secure(opt.socketmap))) return 78;
   } catch (const std::exception& e) {
     spdlog::critical("socket {}: {}", opt.socket, e.what());
     return 71;
@@ -114,6 +123,7 @@ int main(int argc, char** argv) {
     struct passwd* pw = getpwnam(opt.user.c_str());
     if (pw) {
       std::vector<std::string> paths = {opt.db, opt.db + "-wal", opt.db + "-shm", opt.socket};
+      if (!opt.socketmap.empty()) paths.push_back(opt.socketmap);
       auto db_dir = std::filesystem::path(opt.db).parent_path();
       if (!db_dir.empty()) paths.push_back(db_dir.string());
       for (const std::string& p : paths) {
@@ -149,6 +159,7 @@ int main(int argc, char** argv) {
     }
     spdlog::info("stopping: finishing what is in flight");
     server.stop();
+    if (socketmap) socketmap->stop();
     drainer = std::thread([&] {
       writer.stop();
       auto t = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(300));

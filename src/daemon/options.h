@@ -11,6 +11,8 @@ struct DaemonOptions {
   std::string db = "state/bounced.db";
   std::string rules;                   // empty: the shipped rules (default_rules_dir)
   std::string socket = "state/bounced.sock";
+  std::string socketmap;              // empty: no socketmap server
+  int socketmap_defer_remaining = 0;   // defer mail to addresses this close to the soft limit
   std::string socket_group;
   std::string socket_mode = "0660";
   std::string log_level = "info";

@@ -20,29 +20,26 @@ class EmbeddedDsnReader : public FormatReader {
   bool read(const ReaderInput& in, Report& report) const override {
     if (in.has_dsn) return false;
     std::string_view body = in.body;
-    std::size_t p = 0;
-    while ((p = ifind(body, "message/delivery-status", p)) != std::string_view::npos ||
-           (p = ifind(body, "message/global-delivery-status", 0)) != std::string_view::npos) {
-      // Only as the value of a Content-Type line.
-      std::size_t bol = body.rfind('\n', p);
-      bol = bol == std::string_view::npos ? 0 : bol + 1;
-      std::string_view head = trim(body.substr(bol, p - bol));
-      if (!iequals(head, "Content-Type:")) {
-        p += 1;
-        if (p >= body.size()) break;
-        continue;
+    for (std::string_view needle : {std::string_view("message/delivery-status"),
+                                    std::string_view("message/global-delivery-status")}) {
+      for (std::size_t p = ifind(body, needle); p != std::string_view::npos;
+           p = ifind(body, needle, p + needle.size())) {
+        // Only as the value of a Content-Type line.
+        std::size_t bol = p == 0 ? std::string_view::npos : body.rfind('\n', p - 1);
+        bol = bol == std::string_view::npos ? 0 : bol + 1;
+        if (!iequals(trim(body.substr(bol, p - bol)), "Content-Type:")) continue;
+        std::size_t blank = body.find("\n\n", p);
+        if (blank == std::string_view::npos) return false;
+        std::size_t start = blank + 2;
+        std::size_t end = body.find("\n--", start);
+        if (end == std::string_view::npos) end = body.size();
+        Report tmp;
+        if (parse_delivery_status(body.substr(start, end - start), tmp) == 0) continue;
+        if (report.reporting_mta.empty()) report.reporting_mta = tmp.reporting_mta;
+        if (report.arrival_date.empty()) report.arrival_date = tmp.arrival_date;
+        for (auto& r : tmp.recipients) report.recipients.push_back(std::move(r));
+        return true;
       }
-      std::size_t blank = body.find("\n\n", p);
-      if (blank == std::string_view::npos) return false;
-      std::size_t start = blank + 2;
-      std::size_t end = body.find("\n--", start);
-      if (end == std::string_view::npos) end = body.size();
-      Report tmp;
-      if (parse_delivery_status(body.substr(start, end - start), tmp) == 0) return false;
-      if (report.reporting_mta.empty()) report.reporting_mta = tmp.reporting_mta;
-      if (report.arrival_date.empty()) report.arrival_date = tmp.arrival_date;
-      for (auto& r : tmp.recipients) report.recipients.push_back(std::move(r));
-      return true;
     }
     return false;
   }

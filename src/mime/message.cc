@@ -139,7 +139,14 @@ class Walker {
                                    p.type == "application/octet-stream" || depth == 0);
     if (wanted) {
       std::string charset = param_of(h.get("Content-Type"), "charset");
-      std::string decoded = decode_body(e.body(), h);
+      std::string decoded;
+      if (e.body().empty() && !e.body().preamble().empty()) {
+        // A multipart whose boundary never occurs: mimetic keeps all of it as the
+        // preamble. Read it as text so that the report can still be found.
+        decoded = normalize_newlines(e.body().preamble() + e.body().epilogue());
+      } else {
+        decoded = decode_body(e.body(), h);
+      }
       if ((p.type == "text/rfc822-headers" || p.type == "text/rfc822-header") && !msg_.has_original) {
         parse_header_block(decoded, msg_.original_headers);
         msg_.has_original = !msg_.original_headers.empty();

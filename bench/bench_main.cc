@@ -1,0 +1,216 @@
+// bench_main.cc - bounced_bench: throughput figures, run by hand (never by the tests).
+//
+//   bounced_bench parse DIR [--threads N] [--json]   parse+classify every message under DIR
+//   bounced_bench large [--json]                     1 MB, 15 MB and 50 MB bounces
+//   bounced_bench rules DIR [--json]                 classification with the shipped rules
+//                                                    and with 10x as many (generated) rules
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "classify/classifier.h"
+#include "classify/rule_loader.h"
+#include "common/paths.h"
+#include "ingest/sources.h"
+#include "mime/message.h"
+#include "parse/parser.h"
+#include "report/record.h"
+
+using namespace bounced;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+void machine(bool json) {
+  if (!json)
+    std::cout << "machine: " << std::thread::hardware_concurrency() << " cores, " << cpu_model() << "\n";
+}
+
+std::vector<std::string> load_dir(const std::string& dir) {
+  std::vector<std::string> msgs;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && (e.path().extension() == ".eml" || e.path().extension().empty()))
+      files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::string data, err;
+    if (read_file(f.string(), data, err, 64u << 20)) msgs.push_back(std::move(data));
+  }
+  return msgs;
+}
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::unique_ptr<Classifier> shipped(std::size_t& count) {
+  RuleSet set = load_rules(default_rules_dir());
+  count = set.rules.size();
+  return std::make_unique<Classifier>(std::move(set.rules));
+}
+
+int bench_parse(const std::string& dir, int threads, bool json) {
+  auto msgs = load_dir(dir);
+  if (msgs.empty()) {
+    std::cerr << "no messages under " << dir << "\n";
+    return 1;
+  }
+  std::size_t nrules = 0;
+  auto classifier = shipped(nrules);
+  std::size_t bytes = 0;
+  for (const auto& m : msgs) bytes += m.size();
+  const int rounds = std::max<int>(1, static_cast<int>(20000 / msgs.size()));
+  auto run = [&](int nthreads) {
+    auto t0 = Clock::now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < nthreads; ++t) {
+      ts.emplace_back([&, t] {
+        ParseOptions opt;
+        opt.classifier = classifier.get();
+        std::size_t rows = 0;
+        for (int r = 0; r < rounds; ++r)
+          for (std::size_t i = static_cast<std::size_t>(t); i < msgs.size(); i += static_cast<std::size_t>(nthreads))
+            rows += parse_message(msgs[i], opt).report.recipients.size();
+        if (rows == 0) std::cerr << "";
+      });
+    }
+    for (auto& t : ts) t.join();
+    return seconds_since(t0);
+  };
+  run(1);  // warm up
+  double s1 = run(1);
+  double sn = run(threads);
+  double n = static_cast<double>(msgs.size()) * rounds;
+  double mb = static_cast<double>(bytes) * rounds / 1e6;
+  if (json) {
+    std::cout << "{\"bench\":\"parse\",\"messages\":" << msgs.size() << ",\"rules\":" << nrules
+              << ",\"msgs_per_s_1core\":" << n / s1 << ",\"mb_per_s_1core\":" << mb / s1
+              << ",\"threads\":" << threads << ",\"msgs_per_s_all\":" << n / sn << "}\n";
+  } else {
+    machine(false);
+    std::cout << "parse+classify " << msgs.size() << " messages x" << rounds << " (" << nrules << " rules)\n"
+              << "  1 core:    " << static_cast<long>(n / s1) << " msg/s, " << mb / s1 << " MB/s\n"
+              << "  " << threads << " threads: " << static_cast<long>(n / sn) << " msg/s, " << mb / sn << " MB/s\n";
+  }
+  return 0;
+}
+
+std::string big_bounce(std::size_t size) {
+  std::string m =
+      "From: MAILER-DAEMON@mx.example.net\nTo: bounces@example.com\nSubject: Undelivered Mail Returned to Sender\n"
+      "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"BB\"\n\n"
+      "--BB\nContent-Type: text/plain\n\nThe message could not be delivered.\n\n"
+      "--BB\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+      "Final-Recipient: rfc822; big@example.org\nAction: failed\nStatus: 5.2.2\n"
+      "Diagnostic-Code: smtp; 552 5.2.2 mailbox full\n\n"
+      "--BB\nContent-Type: message/rfc822\n\nFrom: news@example.com\nMessage-ID: <big@example.com>\n"
+      "Subject: attachment\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"CC\"\n\n"
+      "--CC\nContent-Type: text/plain\n\nsee attached\n--CC\nContent-Type: application/octet-stream\n"
+      "Content-Transfer-Encoding: base64\n\n";
+  std::string line(76, 'A');
+  line += "\n";
+  while (m.size() < size) m += line;
+  m += "--CC--\n--BB--\n";
+  return m;
+}
+
+int bench_large(bool json) {
+  std::size_t nrules = 0;
+  auto classifier = shipped(nrules);
+  ParseOptions opt;
+  opt.classifier = classifier.get();
+  if (!json) machine(false);
+  for (std::size_t mb : {1, 15, 50}) {
+    std::string m = big_bounce(mb << 20);
+    auto t0 = Clock::now();
+    auto res = parse_message(m, opt);
+    double s = seconds_since(t0);
+    if (json)
+      std::cout << "{\"bench\":\"large\",\"mb\":" << mb << ",\"seconds\":" << s << ",\"rows\":" << res.report.recipients.size() << "}\n";
+    else
+      std::cout << "  " << mb << " MB bounce: " << s * 1000 << " ms (" << res.report.recipients.size() << " row)\n";
+  }
+  return 0;
+}
+
+// Rule-count scaling: the shipped rules, then 10x as many (the originals plus
+// generated variants with distinct literal phrases), timed on the same diagnostics.
+int bench_rules(const std::string& dir, bool json) {
+  auto msgs = load_dir(dir);
+  RuleSet base = load_rules(default_rules_dir());
+  std::vector<RecipientFacts> facts;
+  Report report;
+  {
+    Classifier c(base.rules);
+    ParseOptions opt;
+    opt.classifier = &c;
+    for (const auto& m : msgs) {
+      auto res = parse_message(m, opt);
+      for (auto& r : res.report.recipients) facts.push_back(r);
+    }
+  }
+  std::vector<Rule> big = base.rules;
+  const std::size_t n0 = base.rules.size();
+  for (std::size_t k = 1; k < 10; ++k) {
+    for (std::size_t i = 0; i < n0; ++i) {
+      Rule r = base.rules[i];
+      r.id += "-gen" + std::to_string(k);
+      for (auto& t : r.text) t = "generated" + std::to_string(k) + "x" + std::to_string(i) + " " + t;
+      r.order = big.size();
+      big.push_back(std::move(r));
+    }
+  }
+  auto time_with = [&](std::vector<Rule> rules) {
+    Classifier c(std::move(rules));
+    const int rounds = std::max<int>(1, static_cast<int>(200000 / std::max<std::size_t>(1, facts.size())));
+    auto copy = facts;
+    auto t0 = Clock::now();
+    for (int r = 0; r < rounds; ++r)
+      for (auto& f : copy) c.classify(report, f);
+    return seconds_since(t0) / (static_cast<double>(rounds) * static_cast<double>(copy.size())) * 1e6;
+  };
+  double us1 = time_with(base.rules);
+  double us10 = time_with(big);
+  if (json) {
+    std::cout << "{\"bench\":\"rules\",\"rules\":" << n0 << ",\"us_per_recipient\":" << us1
+              << ",\"rules_x10\":" << big.size() << ",\"us_per_recipient_x10\":" << us10 << "}\n";
+  } else {
+    machine(false);
+    std::cout << "classify " << facts.size() << " recipients\n"
+              << "  " << n0 << " rules:  " << us1 << " us per recipient\n"
+              << "  " << big.size() << " rules: " << us10 << " us per recipient (" << us10 / us1 << "x)\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> a(argv + 1, argv + argc);
+  bool json = false;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == "--json") json = true;
+    else if (a[i] == "--threads" && i + 1 < a.size()) threads = std::stoi(a[++i]);
+    else rest.push_back(a[i]);
+  }
+  if (rest.size() >= 2 && rest[0] == "parse") return bench_parse(rest[1], threads, json);
+  if (rest.size() >= 1 && rest[0] == "large") return bench_large(json);
+  if (rest.size() >= 2 && rest[0] == "rules") return bench_rules(rest[1], json);
+  std::cerr << "usage: bounced_bench parse DIR [--threads N] [--json] | large [--json] | rules DIR [--json]\n";
+  return 64;
+}
