@@ -94,14 +94,14 @@ int main(int argc, char** argv) {
   Writer writer(*writer_store, opt.max_group);
   Server server(io, opt.server, *reader_store, writer, classifier);
   std::unique_ptr<SocketmapServer> socketmap;
-  auto secure = [&](const std::string& path) -> bool {
+  auto secure = [&](const std::string& path, const std::string& group) -> bool {
     unsigned mode = 0660;
     std::istringstream(opt.socket_mode) >> std::oct >> mode;
     chmod(path.c_str(), mode);
-    if (opt.socket_group.empty()) return true;
-    struct group* g = getgrnam(opt.socket_group.c_str());
+    if (group.empty()) return true;
+    struct group* g = getgrnam(group.c_str());
     if (!g || chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
-      spdlog::critical("--socket-group {}: cannot give {} to this group", opt.socket_group, path);
+      spdlog::critical("group {}: cannot give {} to this group", group, path);
       return false;
     }
     return true;
@@ -114,7 +114,8 @@ int main(int argc, char** argv) {
       socketmap->start();
     }
     umask(old);
-    if (!secure(opt.socket) || (socketmap && !secure(opt.socketmap))) return 78;
+    const std::string& map_group = opt.socketmap_group.empty() ? opt.socket_group : opt.socketmap_group;
+    if (!secure(opt.socket, opt.socket_group) || (socketmap && !secure(opt.socketmap, map_group))) return 78;
   } catch (const std::exception& e) {
     spdlog::critical("socket {}: {}", opt.socket, e.what());
     return 71;

@@ -14,6 +14,7 @@ struct DaemonOptions {
   std::string socketmap;              // empty: no socketmap server
   int socketmap_defer_remaining = 0;   // defer mail to addresses this close to the soft limit
   std::string socket_group;
+  std::string socketmap_group;         // empty: socket_group
   std::string socket_mode = "0660";
   std::string log_level = "info";
   std::string user;                    // drop privileges to this user when started as root

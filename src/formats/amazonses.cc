@@ -1,7 +1,8 @@
 // amazonses.cc - Amazon SES.
 //  * Notifications in JSON (sent through SNS, or as the raw event): notificationType
 //    or eventType "Bounce" (bounce.bouncedRecipients[]), "Complaint"
-//    (complaint.complainedRecipients[]) or "Delivery" (delivery.recipients[]). An SNS
+//    (complaint.complainedRecipients[]), "Delivery" (delivery.recipients[]) or
+//    "DeliveryDelay" (deliveryDelay.delayedRecipients[]). An SNS
 //    envelope ({"Type":"Notification","Message":"<json>"}) is opened first.
 //  * SES's own DSNs (MAILER-DAEMON@...amazonses.com), whose Diagnostic-Code wraps the
 //    remote answer: "5.1.0 - Unknown address error 550-'5.2.2 <x>... Mailbox Full'
@@ -78,13 +79,10 @@ class AmazonSesReader : public FormatReader {
     if (!find_notification(in.body, n)) return false;
     std::string type = n.str("notificationType");
     if (type.empty()) type = n.str("eventType");
-    if (const JsonValue* mail = n.get("mail"); mail && report.message_id.empty()) {
-      std::string id = mail->str("messageId");
-      (void)id;  // SES's own id, not the Message-ID of the original
-    }
     if (type == "Bounce") return read_bounce(n, report);
     if (type == "Complaint") return read_complaint(n, report);
     if (type == "Delivery") return read_delivery(n, report);
+    if (type == "DeliveryDelay") return read_delay(n, report);
     return false;
   }
 
@@ -111,6 +109,33 @@ class AmazonSesReader : public FormatReader {
       if (!diag.empty()) split_typed_value(diag, r.diagnostic_type, r.diagnostic);
       r.diagnostic = clean_diagnostic(r.diagnostic);
       r.remote_mta = remote;
+      r.reply_code = leading_reply_code(r.diagnostic);
+      complete_command(r);
+      add_or_merge(report, std::move(r));
+    }
+    if (report.recipients.size() == before) return false;
+    report.kind = ReportKind::kBounce;
+    return true;
+  }
+
+  // Event publishing's "DeliveryDelay": deliveryDelay.delayedRecipients[].
+  bool read_delay(const JsonValue& n, Report& report) const {
+    const JsonValue* d = n.get("deliveryDelay");
+    if (!d) return false;
+    const JsonValue* list = d->get("delayedRecipients");
+    if (!list || !list->is_array()) return false;
+    std::size_t before = report.recipients.size();
+    for (const auto& item : list->items) {
+      if (!item.is_object()) continue;
+      RecipientFacts r;
+      r.recipient = normalize_address(item.str("emailAddress"));
+      if (r.recipient.empty()) continue;
+      r.action = "delayed";
+      r.status = clean_status(item.str("status"));
+      std::string diag = item.str("diagnosticCode");
+      if (!diag.empty()) split_typed_value(diag, r.diagnostic_type, r.diagnostic);
+      r.diagnostic = clean_diagnostic(r.diagnostic);
+      if (r.diagnostic.empty()) r.diagnostic = d->str("delayType");
       r.reply_code = leading_reply_code(r.diagnostic);
       complete_command(r);
       add_or_merge(report, std::move(r));

@@ -200,6 +200,8 @@ class GmailReader : public FormatReader {
     if (response.empty() || report.recipients.empty()) return false;
     for (auto& r : report.recipients) {
       if (r.diagnostic.empty()) r.diagnostic = response;
+      // Remote-MTA "mx.example.org. (192.0.2.1, the server for the domain example.org.)"
+      if (std::string h = leading_host(r.remote_mta); !h.empty()) r.remote_mta = h;
       complete_command(r);
     }
     return true;

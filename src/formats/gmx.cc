@@ -67,15 +67,23 @@ class GmxReader : public FormatReader {
         continue;
       }
       if (istarts_with(t, "SMTP error from remote server")) {
+        // "... after RCPT command:" or, on one line, "... for RCPT TO command, host:
+        // mx.example.org (192.0.2.1) reason: 550 5.1.1 ..."
         std::size_t p = ifind(t, " after ");
+        if (p == std::string_view::npos) p = ifind(t, " for ");
         if (p != std::string_view::npos) {
-          std::string_view c = t.substr(p + 7);
-          std::size_t sp = c.find(' ');
-          std::string cmd = to_lower(c.substr(0, sp));
+          std::string_view c = t.substr(p + (t[p + 1] == 'a' ? 7 : 5));
+          std::string cmd = to_lower(c.substr(0, c.find_first_of(" :,")));
           if (cmd == "rcpt") cur.command = "RCPT";
           else if (cmd == "mail") cur.command = "MAIL";
           else if (cmd == "data" || cmd == "end") cur.command = "DATA";
           else if (cmd == "ehlo" || cmd == "helo") cur.command = "HELO";
+        }
+        if (std::size_t h = ifind(t, "host:"); h != std::string_view::npos)
+          cur.remote_mta = leading_host(trim(t.substr(h + 5)));
+        if (std::size_t r = ifind(t, "reason:"); r != std::string_view::npos) {
+          if (!text.empty()) text.push_back(' ');
+          text.append(trim(t.substr(r + 7)));
         }
         continue;
       }

@@ -79,7 +79,11 @@ class Office365Reader : public FormatReader {
       }
       if (t.front() == '[' || t.front() == '{') continue;  // "[{LRT}=...]" timing lines
       if (!cur.recipient.empty() && text.empty()) {
-        text.append(t);
+        // Exchange's older shape: "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##"
+        std::string_view v = t;
+        while (!v.empty() && v.front() == '#') v.remove_prefix(1);
+        if (std::size_t h = v.find(" ##"); h != std::string_view::npos) v = v.substr(0, h);
+        text.append(trim(v));
       }
     }
     flush();

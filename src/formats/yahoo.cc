@@ -35,9 +35,13 @@ class YahooReader : public FormatReader {
   bool read(const ReaderInput& in, Report& report) const override {
     if (in.has_dsn) return false;
     static constexpr std::string_view kLead = "Sorry, we were unable to deliver your message to the following address";
+    // Older Yahoo! text: "Unable to deliver message to the following address(es)."
+    static constexpr std::string_view kOldLead = "Unable to deliver message to the following address(es)";
     std::size_t start = ifind(in.body, kLead);
+    if (start == std::string::npos && (icontains(in.from, "yahoo") || icontains(in.subject, "Failure Notice")))
+      start = ifind(in.body, kOldLead);
     if (start == std::string::npos) return false;
-    std::string_view body = std::string_view(in.body).substr(start);
+    std::string_view body = cut_original(std::string_view(in.body).substr(start));
     std::size_t end = ifind(body, "--- Below this line is a copy of the message");
     if (end != std::string_view::npos) body = body.substr(0, end);
 

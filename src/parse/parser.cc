@@ -35,6 +35,11 @@ void complete_codes(RecipientFacts& r) {
   if (r.status.empty() || (is_generic_status(r.status) && !from_text.empty() &&
                            from_text[0] == r.status[0])) {
     if (!from_text.empty()) r.status = from_text;
+  } else if (r.action == "failed" && r.status[0] == '4' && from_text.starts_with("5") &&
+             find_reply_code(r.diagnostic).starts_with("5")) {
+    // "Action: failed" with a temporary Status contradicts itself; the remote
+    // answer (e.g. a 5xx greeting the MTA first took as temporary) is the final word.
+    r.status = from_text;
   }
   if (r.reply_code.empty()) r.reply_code = find_reply_code(r.diagnostic);
   if (r.remote_mta.empty()) r.remote_mta = find_remote_host(r.diagnostic);

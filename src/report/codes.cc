@@ -83,10 +83,25 @@ std::string find_status_code(std::string_view t) {
   return {};
 }
 
-std::string find_reply_code(std::string_view t) {
+namespace {
+std::string find_reply_code_at(std::string_view t, bool leading);
+}  // namespace
+
+std::string find_reply_code(std::string_view t) { return find_reply_code_at(t, true); }
+
+namespace {
+std::string find_reply_code_at(std::string_view t, bool leading) {
   // 1. At the start (after "smtp;" and spaces), the common Diagnostic-Code shape.
   std::string_view s = trim(t);
-  if (reply_at(s, 0)) return std::string(s.substr(0, 3));
+  if (leading && reply_at(s, 0)) {
+    // A 2xx greeting ("220-mx.example.org ...") quoted before the failure: look
+    // (once, without recursing further) for the 4xx/5xx answer that follows.
+    if (s[0] == '2') {
+      std::string later = find_reply_code_at(s.substr(3), false);
+      if (!later.empty() && later[0] != '2') return later;
+    }
+    return std::string(s.substr(0, 3));
+  }
   // 2. Right before an enhanced status code, or after a phrase naming the answer.
   for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
     if (!reply_at(t, i)) continue;
@@ -109,5 +124,6 @@ std::string find_reply_code(std::string_view t) {
   }
   return {};
 }
+}  // namespace
 
 }  // namespace bounced

@@ -28,3 +28,10 @@ TEST_CASE("status field cleanup and generic codes") {
   CHECK(is_status_code("4.7.26"));
   CHECK_FALSE(is_status_code("4.7"));
 }
+
+TEST_CASE("reply codes: IPv6 groups and quoted greetings are no answer") {
+  CHECK(find_reply_code("[(0) example.org. [2001:db8:220:6d::1]:25: socket error]") == "");
+  CHECK(find_reply_code("220-mx.example.org 421 4.2.1 Service refused, try later") == "421");
+  CHECK(find_reply_code("220 ready") == "220");
+  CHECK(find_reply_code("error: 550 denied") == "550");
+}

@@ -41,3 +41,16 @@ TEST_CASE("utf-8 address type (RFC 6533)") {
   REQUIRE(r.recipients.size() == 1);
   CHECK(r.recipients[0].recipient == "jöran@bücher.example");
 }
+
+TEST_CASE("Action before Final-Recipient stays one recipient") {
+  Report r;
+  parse_delivery_status(
+      "Reporting-MTA: dns; inbound.example.net\n\n"
+      "Action: failed\nFinal-Recipient: rfc822; a@example.org\n"
+      "Original-Recipient: rfc822; a@example.org\nDiagnostic-Code: smtp; 550 5.1.1 no such user\n"
+      "Status: 5.1.1\n",
+      r);
+  REQUIRE(r.recipients.size() == 1);
+  CHECK(r.recipients[0].status == "5.1.1");
+  CHECK(r.recipients[0].action == "failed");
+}
