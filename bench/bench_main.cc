@@ -4,6 +4,7 @@
 //   bounced_bench large [--json]                     1 MB, 15 MB and 50 MB bounces
 //   bounced_bench rules DIR [--json]                 classification with the shipped rules
 //                                                    and with 10x as many (generated) rules
+//   bounced_bench fill|ingest|query ...              store and socket figures (daemon_bench.cc)
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -198,6 +199,10 @@ int bench_rules(const std::string& dir, bool json) {
 
 }  // namespace
 
+int bench_fill(const std::string& db, std::uint64_t n);
+int bench_ingest(const std::string& sock, int clients, int count);
+int bench_query(const std::string& sock, int clients, double seconds, std::uint64_t n, int batch);
+
 int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   bool json = false;
@@ -211,6 +216,11 @@ int main(int argc, char** argv) {
   if (rest.size() >= 2 && rest[0] == "parse") return bench_parse(rest[1], threads, json);
   if (rest.size() >= 1 && rest[0] == "large") return bench_large(json);
   if (rest.size() >= 2 && rest[0] == "rules") return bench_rules(rest[1], json);
-  std::cerr << "usage: bounced_bench parse DIR [--threads N] [--json] | large [--json] | rules DIR [--json]\n";
+  if (rest.size() == 3 && rest[0] == "fill") return bench_fill(rest[1], std::stoull(rest[2]));
+  if (rest.size() == 4 && rest[0] == "ingest") return bench_ingest(rest[1], std::stoi(rest[2]), std::stoi(rest[3]));
+  if (rest.size() >= 5 && rest[0] == "query")
+    return bench_query(rest[1], std::stoi(rest[2]), std::stod(rest[3]), std::stoull(rest[4]), rest.size() > 5 ? std::stoi(rest[5]) : 1);
+  std::cerr << "usage: bounced_bench parse DIR [--threads N] [--json] | large [--json] | rules DIR [--json]\n"
+               "       bounced_bench fill DB N | ingest SOCKET CLIENTS COUNT | query SOCKET CLIENTS SECONDS N [BATCH]\n";
   return 64;
 }

@@ -125,6 +125,13 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
     if (explain) explain->push_back("status-code: delivered");
     return;
   }
+  // Retries ran out: the last error text says why the tries failed, not why the
+  // message came back. Action "expired" (SendGrid, some appliances) or X.4.7.
+  if (r.action == "expired" || (r.status.size() >= 5 && r.status.substr(1) == ".4.7")) {
+    decide("expired", "", "status-code");
+    if (explain) explain->push_back("status-code: delivery time expired (" + (r.action == "expired" ? std::string("Action: expired") : r.status) + ")");
+    return;
+  }
 
   std::vector<char> hit(rules_.size(), 0);
   match_set(set_ci_.get(), owner_ci_, fallback_ci_, r.diagnostic, hit);

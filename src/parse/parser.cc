@@ -107,6 +107,7 @@ ParseResult parse_message(std::string_view raw, const ParseOptions& options) {
       complete_codes(r);
       std::vector<std::string> lines;
       options.classifier->classify(report, r, options.explain ? &lines : nullptr);
+      if (r.action == "expired") r.action = "failed";  // not an RFC 3464 action
       if (r.status.empty()) {
         bool permanent = !r.reply_code.starts_with("4") && r.action != "delayed";
         r.status = pseudo_status(r.reason, permanent);

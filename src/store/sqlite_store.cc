@@ -283,8 +283,11 @@ IngestOutcome SqliteStore::ingest_one(const IngestItem& item, std::int64_t now) 
         if (seen) {
           note = "same message reported again, counted once";
         } else {
-          auto& br = stmt("SELECT COUNT(DISTINCT address) FROM events WHERE domain=?1 AND counted=1 AND ts>?2");
-          br.bind(1, domain).bind(2, now - policy_.breaker_seconds);
+          // Bounded: stops at the breaker's threshold, whatever the domain's volume.
+          auto& br = stmt(
+              "SELECT COUNT(*) FROM (SELECT DISTINCT address FROM events WHERE domain=?1 AND counted=1"
+              " AND ts>?2 LIMIT ?3)");
+          br.bind(1, domain).bind(2, now - policy_.breaker_seconds).bind(3, static_cast<std::int64_t>(policy_.breaker_addresses));
           std::int64_t recent = br.step() ? br.i64(0) : 0;
           br.reset();
           if (recent + 1 >= policy_.breaker_addresses) {
