@@ -12,7 +12,7 @@ inline constexpr std::size_t kMaxMimeEntities = 256;
 // Bytes of one header section handed to the MIME parser.
 inline constexpr std::size_t kMaxHeaderBytes = 1u << 20;
 // Decoded text kept per part for the format readers.
-inline constexpr std::size_t kMaxPartText = 4u << 20;
+inline constexpr std::size_t kMaxPartText = 16u << 20;
 // Recipients reported per message.
 inline constexpr std::size_t kMaxRecipients = 100000;
 // Length of a diagnostic text kept per recipient.

@@ -110,7 +110,8 @@ struct Reader {
         ++i;
         JsonValue m;
         if (!value(m, depth + 1)) return false;
-        v.members.emplace_back(std::move(key), std::move(m));
+        v.keys.push_back(std::move(key));
+        v.values.push_back(std::move(m));
         ws();
         if (i < s.size() && s[i] == ',') {
           ++i;
@@ -167,8 +168,8 @@ struct Reader {
 
 const JsonValue* JsonValue::get(std::string_view key) const {
   if (type != Type::kObject) return nullptr;
-  for (const auto& [k, v] : members)
-    if (k == key) return &v;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (keys[i] == key) return &values[i];
   return nullptr;
 }
 

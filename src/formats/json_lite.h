@@ -13,7 +13,8 @@ struct JsonValue {
   enum class Type { kNull, kBool, kNumber, kString, kArray, kObject } type = Type::kNull;
   std::string text;  // string value, or the number/bool as written
   std::vector<JsonValue> items;                         // array
-  std::vector<std::pair<std::string, JsonValue>> members;  // object, in order
+  std::vector<std::string> keys;  // object member names, in order
+  std::vector<JsonValue> values;  // object member values, parallel to keys
 
   // Member by key (objects), or nullptr.
   const JsonValue* get(std::string_view key) const;

@@ -25,17 +25,28 @@ bool is_utf8_name(std::string_view cs) {
 }
 
 // One cached descriptor per charset name and thread; (iconv_t)-1 when unknown.
-iconv_t descriptor(const std::string& cs) {
-  thread_local std::map<std::string, iconv_t> cache;
-  auto it = cache.find(cs);
-  if (it != cache.end()) return it->second;
+// Past the cache's size (charset names come from outside), owned is set and the
+// caller closes the descriptor after use.
+iconv_t descriptor(const std::string& cs, bool& owned) {
+  struct Cache {
+    std::map<std::string, iconv_t> map;
+    ~Cache() {
+      for (auto& [k, cd] : map)
+        if (cd != reinterpret_cast<iconv_t>(-1)) iconv_close(cd);
+    }
+  };
+  thread_local Cache cache;
+  owned = false;
+  auto it = cache.map.find(cs);
+  if (it != cache.map.end()) return it->second;
   std::string name = cs;
   // Common aliases that glibc does not know under these spellings.
   if (iequals(name, "ks_c_5601-1987")) name = "CP949";
   if (iequals(name, "x-sjis") || iequals(name, "shift-jis")) name = "SHIFT_JIS";
   if (iequals(name, "iso-2022-jp")) name = "ISO-2022-JP-2";
   iconv_t cd = iconv_open("UTF-8", name.c_str());
-  if (cache.size() < 64) cache.emplace(cs, cd);
+  if (cache.map.size() < 64) cache.map.emplace(cs, cd);
+  else owned = cd != reinterpret_cast<iconv_t>(-1);
   return cd;
 }
 
@@ -59,7 +70,8 @@ std::string to_utf8(std::string_view text, std::string_view charset) {
   std::string cs = to_lower(trim(charset));
   if (is_ascii(text)) return std::string(text);
   if (is_utf8_name(cs)) return sanitize_utf8(text);
-  iconv_t cd = descriptor(cs);
+  bool owned = false;
+  iconv_t cd = descriptor(cs, owned);
   if (cd == reinterpret_cast<iconv_t>(-1)) {
     std::string checked = sanitize_utf8(text);
     if (checked.find("\xEF\xBF\xBD") == std::string::npos) return checked;
@@ -97,6 +109,7 @@ std::string to_utf8(std::string_view text, std::string_view charset) {
   }
   iconv(cd, nullptr, nullptr, &dst, &out_left);
   out.resize(static_cast<std::size_t>(dst - out.data()));
+  if (owned) iconv_close(cd);
   return out;
 }
 
