@@ -8,106 +8,17 @@ commit; kill -9 during a stream of ingests loses no acknowledged message and cou
 none twice; a peer without permission cannot unsuppress.
 Usage: daemon_test.py BUILD_DIR SOURCE_DIR
 """
-import json, os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
+import os, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
 
-BUILD, SRC = sys.argv[1], sys.argv[2]
-BOUNCED = os.path.join(BUILD, "bounced")
-CTL = os.path.join(BUILD, "bouncectl")
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, cond, detail=""):
-    if cond:
-        results["passed"] += 1
-    else:
-        results["failed"] += 1
-        print(f"FAIL: {name} {detail}")
-
-
-def dsn(rcpt, msgid, action="failed", status="5.2.2", diag="552 5.2.2 mailbox full", nonce=""):
-    return (
-        "From: MAILER-DAEMON@mx.example.net\n"
-        "To: bounces@example.com\n"
-        f"Subject: Delivery Status Notification {nonce}\n"
-        "MIME-Version: 1.0\n"
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
-        "--b\nContent-Type: text/plain\n\nDelivery to the following recipient failed.\n\n"
-        "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
-        f"Final-Recipient: rfc822; {rcpt}\nAction: {action}\nStatus: {status}\n"
-        f"Diagnostic-Code: smtp; {diag}\n\n"
-        "--b\nContent-Type: text/rfc822-headers\n\n"
-        f"From: news@example.com\nTo: {rcpt}\nMessage-ID: <{msgid}>\nSubject: news\n\n--b--\n"
-    ).encode()
-
-
-class Daemon:
-    def __init__(self, d, extra=()):
-        self.d, self.extra, self.p = d, list(extra), None
-
-    def start(self, rules=None):
-        args = [BOUNCED, "--db", f"{self.d}/b.db", "--socket", f"{self.d}/b.sock",
-                "--rules", rules or os.path.join(SRC, "rules"), "--log-level", "info"] + self.extra
-        if os.geteuid() == 0:
-            args += ["--user", "nobody"]
-        self.log = open(f"{self.d}/log", "a")
-        self.p = subprocess.Popen(args, stdout=self.log, stderr=self.log)
-        for _ in range(100):
-            if ctl("ping")[0] == 0:
-                return
-            time.sleep(0.05)
-        raise RuntimeError("daemon did not start: " + open(f"{self.d}/log").read()[-2000:])
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.p:
-            self.p.send_signal(sig)
-            self.p.wait(timeout=20)
-            self.p = None
-
-
-SOCK = None
-
-
-def ctl(*args, data=None, user=None):
-    cmd = [CTL, args[0], "--socket", SOCK] + list(args[1:])
-    if user:
-        cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups"] + cmd
-    p = subprocess.run(cmd, input=data, capture_output=True, timeout=60)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
-
-
-def socketmap(path, *requests):
-    """Sends netstring requests to the socketmap socket; returns the reply payloads."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(5)
-    s.connect(path)
-    out = []
-    for r in requests:
-        b = r.encode()
-        s.sendall(str(len(b)).encode() + b":" + b + b",")
-        data = b""
-        while True:
-            data += s.recv(4096)
-            if b":" in data:
-                n, rest = data.split(b":", 1)
-                if len(rest) >= int(n) + 1:
-                    out.append(rest[: int(n)].decode())
-                    break
-    s.close()
-    return out
-
-
-def status(addr):
-    rc, out, err = ctl("status", "--json", addr)
-    if rc != 0:
-        return {"error": err}
-    return json.loads(out.splitlines()[0])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bounced_harness import *  # noqa: E402,F401,F403
+import bounced_harness as H  # noqa: E402
 
 
 def main():
-    global SOCK
     tmp = tempfile.mkdtemp(prefix="bounced-test-")
     os.chmod(tmp, 0o777)
-    SOCK = f"{tmp}/b.sock"
+    H.set_socket(f"{tmp}/b.sock")
     d = Daemon(tmp)
     try:
         d.start()
@@ -207,7 +118,7 @@ def main():
             rc, out, _ = ctl("status", "gone@example.org", user="daemon")
             check("the same peer may query", rc == 0 and "hard" in out, out)
             check("still hard after the refused unsuppress", status("gone@example.org").get("state") == "hard")
-            mode = os.stat(SOCK).st_mode & 0o777
+            mode = os.stat(H.SOCK).st_mode & 0o777
             check("socket is not world-accessible", mode & 0o007 == 0, oct(mode))
         else:
             print("SKIP: permission checks need root and setpriv (util-linux)")
@@ -246,8 +157,8 @@ def main():
     finally:
         d.stop() if d.p else None
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"daemon: {results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    print(f"daemon: {H.results['passed']} passed, {H.results['failed']} failed")
+    return 1 if H.results["failed"] else 0
 
 
 if __name__ == "__main__":

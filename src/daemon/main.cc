@@ -86,6 +86,23 @@ int main(int argc, char** argv) {
   std::unique_ptr<SqliteStore> writer_store, reader_store;
   try {
     writer_store = std::make_unique<SqliteStore>(opt.db, opt.policy);
+  } catch (const std::exception& e) {
+    // A database that exists but cannot be written (read-only media, permissions):
+    // answer queries, refuse ingests with a temporary failure so the MTA keeps mail.
+    std::error_code exists_ec;
+    if (!std::filesystem::exists(opt.db, exists_ec)) {
+      spdlog::critical("store: {}", e.what());
+      return 73;
+    }
+    spdlog::error("store: {}: cannot write ({}); serving queries only, ingests answer 75", opt.db, e.what());
+    try {
+      writer_store = std::make_unique<SqliteStore>(opt.db, opt.policy, true);
+    } catch (const std::exception& e2) {
+      spdlog::critical("store: {}", e2.what());
+      return 73;
+    }
+  }
+  try {
     reader_store = std::make_unique<SqliteStore>(opt.db, opt.policy, true);
   } catch (const std::exception& e) {
     spdlog::critical("store: {}", e.what());
