@@ -42,7 +42,7 @@ class Daemon:
     def start(self, rules=None):
         set_socket(f"{self.run}/b.sock")
         args = [BOUNCED, "--db", f"{self.d}/b.db", "--socket", f"{self.run}/b.sock",
-                "--rules", rules or os.path.join(SRC, "rules"), "--log-level", "info"] + self.extra
+                "--rules", rules or os.path.join(SRC, "rules")] + self.extra
         if self.as_user:
             args = ["setpriv", f"--reuid={self.as_user}", "--regid=nogroup" if self.as_user == "nobody" else f"--regid={self.as_user}", "--init-groups"] + args
         elif os.geteuid() == 0:

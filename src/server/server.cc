@@ -34,9 +34,11 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
  private:
   void arm_timer() {
     timer_.expires_after(std::chrono::seconds(server_.cfg_.client_timeout_seconds));
-    auto self = shared_from_this();
-    timer_.async_wait([self](const boost::system::error_code& ec) {
-      if (!ec) {
+    // A weak reference: the timer must not keep a finished session (and its socket) alive.
+    std::weak_ptr<Session> weak = shared_from_this();
+    timer_.async_wait([weak](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (!ec && self) {
         boost::system::error_code ignored;
         self->sock_.close(ignored);
       }
@@ -49,7 +51,8 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
     asio::async_read_until(sock_, buf_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
       if (ec) {
         if (ec == asio::error::not_found)
-          self->reply_and_close(err_reply("usage", "request line too long"));
+          return self->reply_and_close(err_reply("usage", "request line too long"));
+        self->finish();  // the client went away (or timed out)
         return;
       }
       std::string line(asio::buffers_begin(self->buf_.data()), asio::buffers_begin(self->buf_.data()) + static_cast<std::ptrdiff_t>(n) - 1);
@@ -74,6 +77,12 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
   }
 
   void reply_and_close(std::string reply) { write(std::move(reply), true); }
+
+  void finish() {
+    boost::system::error_code ignored;
+    timer_.cancel();
+    sock_.close(ignored);
+  }
 
   void handle(const std::string& line) {
     Request req = parse_request(line, server_.cfg_.max_message_bytes);
@@ -143,7 +152,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
     arm_timer();
     asio::async_read(sock_, asio::buffer(payload->data() + have, length - have),
                      [self, payload](const boost::system::error_code& ec, std::size_t) {
-                       if (ec) return;  // client went away: nothing acknowledged
+                       if (ec) return self->finish();  // client went away: nothing acknowledged
                        self->ingest(payload);
                      });
   }

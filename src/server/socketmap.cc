@@ -67,15 +67,22 @@ class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapSe
  private:
   void read() {
     timer_.expires_after(std::chrono::seconds(100));  // Postfix's idle limit is 10s; be lenient
-    auto self = shared_from_this();
-    timer_.async_wait([self](const boost::system::error_code& ec) {
-      if (!ec) {
+    std::weak_ptr<Session> weak = shared_from_this();
+    timer_.async_wait([weak](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (!ec && self) {
         boost::system::error_code ig;
         self->sock_.close(ig);
       }
     });
+    auto self = shared_from_this();
     sock_.async_read_some(asio::buffer(chunk_), [self](const boost::system::error_code& ec, std::size_t n) {
-      if (ec) return;
+      if (ec) {
+        boost::system::error_code ig;
+        self->timer_.cancel();
+        self->sock_.close(ig);
+        return;
+      }
       self->buf_.append(self->chunk_.data(), n);
       self->drain();
     });
