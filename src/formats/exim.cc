@@ -29,9 +29,8 @@ namespace {
 
 constexpr std::string_view kStarts[] = {
     "The following address(es) failed",
-    "could not be delivered to one or more of its",
-    "could not be delivered to one or more recipients",
-    "has not yet been delivered to one or more of its recipients",
+    "could not be delivered to one or more",
+    "has not yet been delivered to one or more",
     "The following address failed",
     "The following addresses failed",
 };

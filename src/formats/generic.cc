@@ -33,7 +33,7 @@ bool bounce_subject(std::string_view s) {
   return contains_any(s, {"undeliver", "returned mail", "delivery fail", "failure notice", "mail delivery",
                           "delivery status", "non-delivery", "nondelivery", "undelivered", "delivery problem",
                           "mail system error", "error", "failed", "failure", "could not be delivered",
-                          "rejected", "returned"});
+                          "rejected", "returned", "エラー", "不達", "返送", "配信できません"});
 }
 
 bool bounce_text(std::string_view b) {
@@ -58,6 +58,7 @@ bool error_words(std::string_view t) {
 }
 
 bool boilerplate(std::string_view t) {
+  if (t.starts_with("---") || t.starts_with("===") || t.starts_with("***")) return true;
   return contains_any(t, {"this is", "original message", "was received at", "mime", "the following",
                           "if you", "please", "copy of", "automatically", "do not reply", "message details"});
 }
@@ -103,7 +104,7 @@ class GenericReader final : public FormatReader {
     std::string command;
     for (std::size_t i = 0; i < lines.size(); ++i) {
       std::string_view t = trim(lines[i]);
-      if (t.empty() || boilerplate(t)) continue;
+      if (t.empty()) continue;
       if (istarts_with(t, "-") && icontains(t, "smtp command")) {
         for (std::size_t j = i + 1; j < lines.size() && j < i + 3; ++j)
           if (!trim(lines[j]).empty()) {
@@ -111,6 +112,7 @@ class GenericReader final : public FormatReader {
             break;
           }
       }
+      if (boilerplate(t)) continue;
       std::string without(t);
       for (const auto& a : find_addresses(t))
         for (std::size_t p; (p = ifind(without, a)) != std::string::npos;) without.erase(p, a.size());
