@@ -48,6 +48,36 @@ void complete_codes(RecipientFacts& r) {
     r.status.clear();
 }
 
+// A DSN without Diagnostic-Code often has the SMTP reply in its text part, on the line
+// that names the recipient (OpenSMTPD "user@example.org: 550 5.1.1 ...", Postfix
+// "<user@example.org>: host ... said: ..."): take it, with its continuation lines.
+void diagnostics_from_text(std::string_view body, Report& report) {
+  std::vector<std::string_view> lines = split_lines(cut_original(body));
+  for (auto& r : report.recipients) {
+    if (!r.diagnostic.empty() || r.recipient.empty()) continue;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::string_view t = trim(lines[i]);
+      std::size_t at = ifind(t, r.recipient);
+      if (at == std::string_view::npos) continue;
+      std::string_view rest = t.substr(at + r.recipient.size());
+      while (!rest.empty() && (rest.front() == '>' || rest.front() == ':' || rest.front() == ' ' ||
+                               rest.front() == '.'))
+        rest.remove_prefix(1);
+      std::string d(rest);
+      for (std::size_t j = i + 1; j < lines.size() && j < i + 6; ++j) {
+        std::string_view n = lines[j];
+        if (trim(n).empty() || (n.front() != ' ' && n.front() != '\t')) break;
+        d.append(" ").append(trim(n));
+      }
+      d = squeeze_spaces(d);
+      if (d.size() >= 8 && (!find_status_code(d).empty() || !find_reply_code(d).empty())) {
+        r.diagnostic = d.substr(0, 4096);
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 ParseResult parse_message(std::string_view raw, const ParseOptions& options) {
@@ -100,7 +130,10 @@ ParseResult parse_message(std::string_view raw, const ParseOptions& options) {
     r.recipient = report.verp_recipient;
     report.recipients.push_back(r);
   }
-  if (report.kind == ReportKind::kBounce) assign_commands(in.body, report);
+  if (report.kind == ReportKind::kBounce) {
+    diagnostics_from_text(in.body, report);
+    assign_commands(in.body, report);
+  }
   for (auto& r : report.recipients) {
     if (r.recipient.empty() && !report.verp_recipient.empty()) r.recipient = report.verp_recipient;
     if (report.kind == ReportKind::kBounce) {
