@@ -17,6 +17,7 @@
 #include "common/strutil.h"
 #include "formats/reader.h"
 #include "formats/text_scan.h"
+#include "mime/header_list.h"
 #include "report/codes.h"
 #include "report/command.h"
 
@@ -149,6 +150,17 @@ class GenericReader final : public FormatReader {
     }
     if (added == 0) {
       std::string to = first_address(in.msg.original_headers.decoded("To"));
+      if (to.empty()) {
+        // The original came back inline ("----- Unsent message follows -----"): its
+        // header block starts on the line after the marker.
+        std::size_t cut = region.size();
+        std::size_t nl = cut < body.size() ? body.find('\n', cut) : std::string_view::npos;
+        if (nl != std::string_view::npos) {
+          HeaderList inline_original;
+          parse_header_block(body.substr(nl + 1), inline_original);
+          to = first_address(inline_original.decoded("To"));
+        }
+      }
       if (to.empty() || error_lines.empty()) return false;
       RecipientFacts r;
       r.recipient = to;

@@ -102,8 +102,13 @@ std::size_t parse_delivery_status(std::string_view text, Report& report) {
         } else if (is_orig) {
           r.original_recipient = addr;
           have_original = true;
-        } else if (r.recipient.empty()) {
-          r.recipient = addr;
+        } else {
+          // X-Actual-Recipient: a pipe ("|/usr/bin/procmail ...") means a program was
+          // the destination; say so, since the failure is the mailer's.
+          std::string_view tv = trim(text_value);
+          if (!tv.empty() && tv.front() == '|' && r.diagnostic.empty())
+            r.diagnostic = "pipe to " + std::string(tv.substr(0, 200));
+          if (r.recipient.empty()) r.recipient = addr;
         }
         any = true;
       } else if (iequals(n, "Action")) {
