@@ -1,9 +1,11 @@
 #!/bin/sh
-# Installs the Debian 12 packages that bounced builds and runs with.
+# Installs the Debian 12 packages that bounced builds and runs with, and Postfix, which
+# the end-to-end test drives (it runs its own instance on 127.0.0.1:2525).
 # Skips the package manager when everything is already there.
 set -e
 PKGS="cmake g++ make pkg-config libmimetic-dev libboost-program-options-dev libboost-dev \
-libsqlite3-dev libspdlog-dev doctest-dev libre2-dev libtomlplusplus-dev python3 ninja-build"
+libsqlite3-dev libspdlog-dev doctest-dev libre2-dev libtomlplusplus-dev python3 ninja-build \
+postfix"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -64,11 +64,53 @@ def main():
         ctl("ingest", data=dsn("back@example.org", "back-2@x", action="delivered", status="2.0.0", diag="250 ok"))
         check("delivered clears the soft count", status("back@example.org").get("soft_count") == 0)
 
+        # an ARF complaint suppresses with reason feedback; an auto-reply is never counted
+        arf = (b"From: feedback@fbl.example.net\nTo: abuse@example.com\nSubject: complaint\nMIME-Version: 1.0\n"
+               b'Content-Type: multipart/report; report-type=feedback-report; boundary="f"\n\n'
+               b"--f\nContent-Type: text/plain\n\nA complaint.\n--f\nContent-Type: message/feedback-report\n\n"
+               b"Feedback-Type: abuse\nUser-Agent: fbl/1.0\nVersion: 1\nOriginal-Rcpt-To: angry@example.org\n\n"
+               b"--f\nContent-Type: text/rfc822-headers\n\nFrom: news@example.com\nTo: angry@example.org\n"
+               b"Message-ID: <c1@x>\n\n--f--\n")
+        ctl("ingest", data=arf)
+        s = status("angry@example.org")
+        check("complaint suppresses with reason feedback", s.get("state") == "hard" and s.get("reason") == "feedback", s)
+        away = (b"From: holiday@example.org\nTo: news@example.com\nSubject: Out of Office: news\n"
+                b"Auto-Submitted: auto-replied\n\nI am away until Monday.\n")
+        ctl("ingest", data=away)
+        s = status("holiday@example.org")
+        check("auto-reply recorded, not counted", s.get("soft_count") == 0 and s.get("state") == "active", s)
+        rc, out, _ = ctl("history", "holiday@example.org")
+        check("auto-reply kept in history", '"reason":"vacation"' in out, out)
+        # not a report at all: stored for review, acknowledged, counted in stats
+        rc, _, _ = ctl("ingest", data=b"From: someone@example.net\nSubject: hello\n\nJust a note.\n")
+        rc2, out, _ = ctl("stats")
+        check("unparsed mail is acknowledged and counted for review", rc == 0 and '"unparsed":1' in out, out)
+
+        # circuit breaker: many addresses of one domain soft-bounce at once
+        d.stop()
+        d.extra = ["--breaker-addresses", "5", "--breaker-seconds", "600"]
+        d.start()
+        for i in range(8):
+            ctl("ingest", data=dsn(f"u{i}@busy-provider.example", f"cb-{i}@x", status="4.3.0", diag="451 4.3.0 mail server temporarily unavailable"))
+        counts = [status(f"u{i}@busy-provider.example").get("soft_count") for i in range(8)]
+        check("circuit breaker: the first addresses count", counts[:4] == [1, 1, 1, 1], counts)
+        check("circuit breaker: later ones do not count", counts[4:] == [0, 0, 0, 0], counts)
+        check("circuit breaker logs a warning", "circuit breaker" in open(f"{tmp}/log").read())
+        d.stop()
+        d.extra = []
+        # the soft-bounce window: old soft bounces stop counting
+        db = sqlite3.connect(f"{tmp}/b.db")
+        db.execute("UPDATE events SET ts = ts - 200 * 86400 WHERE address = 'dup@example.org'")
+        db.commit()
+        db.close()
+        d.start()
+        check("soft bounces older than the window stop counting", status("dup@example.org").get("soft_count") == 0)
+
         # restart keeps everything
         d.stop()
         d.start()
         check("restart keeps hard state", status("gone@example.org").get("state") == "hard")
-        check("restart keeps soft counts", status("dup@example.org").get("soft_count") == 1)
+        check("restart keeps soft counts", status("full@example.org").get("state") == "hard" and status("busy@example.org").get("threshold") == 15)
 
         # SIGHUP with a broken rule keeps the old rules
         rules = f"{tmp}/rules"
@@ -84,6 +126,19 @@ def main():
         check("broken rules on SIGHUP are reported with file:line", "99-broken.toml:3" in log, log[-500:])
         check("old rules still in force after a broken reload", status("after-hup@example.org").get("state") == "hard")
         os.remove(f"{rules}/99-broken.toml")
+
+        # a database of a newer schema is refused, not touched
+        d.stop()
+        newer = f"{tmp}/newer.db"
+        shutil.copy(f"{tmp}/b.db", newer)
+        db = sqlite3.connect(newer)
+        db.execute("PRAGMA user_version = 99")
+        db.commit()
+        db.close()
+        p = subprocess.run([BOUNCED, "--db", newer, "--socket", f"{tmp}/n.sock", "--rules", os.path.join(SRC, "rules")],
+                           capture_output=True, text=True, timeout=20)
+        check("newer schema refused with a clear message", p.returncode != 0 and "newer" in p.stderr, p.stderr[-300:])
+        d.start(rules=rules)
 
         # Postfix socketmap lookups answer from the same store
         d.stop()
@@ -111,13 +166,17 @@ def main():
         # permissions: a peer without the admin group cannot unsuppress
         if os.geteuid() == 0 and shutil.which("setpriv"):
             d.stop()
-            d.extra = ["--socket-group", "daemon", "--socket-mode", "0660"]
+            d.extra = ["--socket-group", "daemon", "--socket-mode", "0660", "--ingest-group", "postfix"]
             d.start()
             rc, _, err = ctl("unsuppress", "gone@example.org", user="daemon")
             check("a peer without permission cannot unsuppress", rc != 0 and "denied" in err, err)
             rc, out, _ = ctl("status", "gone@example.org", user="daemon")
             check("the same peer may query", rc == 0 and "hard" in out, out)
             check("still hard after the refused unsuppress", status("gone@example.org").get("state") == "hard")
+            rc, _, err = ctl("ingest", data=dsn("x@example.org", "perm@x"), user="daemon")
+            check("a peer outside the ingest group cannot ingest (75: the MTA keeps the mail)", rc == 75 and "denied" in err, err)
+            rc, _, err = ctl("reload", user="daemon")
+            check("a peer without the admin group cannot reload", rc != 0 and "denied" in err, err)
             mode = os.stat(H.SOCK).st_mode & 0o777
             check("socket is not world-accessible", mode & 0o007 == 0, oct(mode))
         else:

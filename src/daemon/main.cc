@@ -86,6 +86,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<SqliteStore> writer_store, reader_store;
   try {
     writer_store = std::make_unique<SqliteStore>(opt.db, opt.policy);
+  } catch (const SchemaError& e) {
+    spdlog::critical("store: {}", e.what());
+    return 73;
   } catch (const std::exception& e) {
     // A database that exists but cannot be written (read-only media, permissions):
     // answer queries, refuse ingests with a temporary failure so the MTA keeps mail.

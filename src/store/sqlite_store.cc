@@ -121,6 +121,9 @@ SqliteStore::SqliteStore(const std::string& path, CountingPolicy policy, bool re
       migrate();
     } else if (schema_version() == 0) {
       throw StoreError(path + ": not a bounced database (schema version 0)");
+    } else if (schema_version() > static_cast<int>(schema_steps().size())) {
+      throw SchemaError(path + ": database schema version " + std::to_string(schema_version()) +
+                        " is newer than this bounced knows; refusing to serve it");
     }
   } catch (...) {
     sqlite3_close(db_);
@@ -157,7 +160,7 @@ void SqliteStore::migrate() {
   int have = schema_version();
   int known = static_cast<int>(steps.size());
   if (have > known)
-    throw StoreError("database schema version " + std::to_string(have) +
+    throw SchemaError("database schema version " + std::to_string(have) +
                      " is newer than this bounced knows (" + std::to_string(known) +
                      "); refusing to touch it");
   for (int v = have; v < known; ++v) {

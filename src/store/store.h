@@ -83,4 +83,9 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The database's schema is newer than this build knows: never touched, never served.
+struct SchemaError : StoreError {
+  using StoreError::StoreError;
+};
+
 }  // namespace bounced
