@@ -1,0 +1,132 @@
+// sendmail.cc - Sendmail's returned mail without a delivery-status part (old versions,
+// V5/V8 with DSN off, and look-alikes such as Active!hunter and Post.Office):
+//
+//      ----- The following addresses had permanent fatal errors -----
+//   <user@example.org>
+//       (reason: 550 5.1.1 <user@example.org>... User unknown)
+//
+//      ----- Transcript of session follows -----
+//   ... while talking to mx.example.org.:
+//   >>> RCPT To:<user@example.org>
+//   <<< 550 5.1.1 <user@example.org>... User unknown
+//
+//      ----- Unsent message follows -----
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "common/address.h"
+#include "common/limits.h"
+#include "common/strutil.h"
+#include "formats/reader.h"
+#include "formats/text_scan.h"
+#include "report/command.h"
+
+namespace bounced {
+namespace {
+
+class SendmailReader final : public FormatReader {
+ public:
+  std::string_view name() const override { return "sendmail"; }
+  int order() const override { return 240; }
+
+  bool read(const ReaderInput& in, Report& report) const override {
+    if (in.has_dsn) return false;
+    std::string_view body(in.body);
+    std::size_t list = ifind(body, "----- The following addresses had");
+    std::size_t transcript = ifind(body, "----- Transcript of session follows -----");
+    if (list == std::string_view::npos && transcript == std::string_view::npos) return false;
+    std::size_t end = std::string_view::npos;
+    for (std::string_view m : {"----- Unsent message follows", "----- Original message follows",
+                               "----- Message header follows", "Content-Type: message/rfc822"})
+      end = std::min(end, ifind(body, m));
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view trans = transcript < end ? body.substr(transcript, end - transcript) : std::string_view();
+    std::vector<std::string_view> tlines = split_lines(trans);
+
+    std::size_t before = report.recipients.size();
+    if (list != std::string_view::npos) {
+      std::size_t list_end = std::min(transcript, end);
+      std::size_t nl = body.find('\n', list);
+      std::string_view block = nl < list_end ? body.substr(nl + 1, list_end - nl - 1) : std::string_view();
+      for (std::string_view line : split_lines(block)) {
+        std::string_view t = trim(line);
+        if (t.empty() || t.front() == '(' || t.starts_with("-----")) {
+          if (!t.empty() && t.front() == '(' && report.recipients.size() > before) {
+            std::string_view reason = t;
+            if (istarts_with(reason, "(reason:")) reason.remove_prefix(8);
+            while (!reason.empty() && (reason.back() == ')' || reason.back() == ' ')) reason.remove_suffix(1);
+            if (report.recipients.back().diagnostic.empty())
+              report.recipients.back().diagnostic = squeeze_spaces(reason);
+          }
+          continue;
+        }
+        std::string addr = first_address(t);
+        if (addr.empty() || is_mailer_address(addr)) continue;
+        RecipientFacts r;
+        r.recipient = addr;
+        add_or_merge(report, std::move(r));
+      }
+    }
+    if (list == std::string_view::npos) {
+      // No list: the recipients are the addresses that the transcript's replies name,
+      // less the sender (the bounce's To, the original's From, the MAIL From).
+      std::vector<std::string> senders = find_addresses(in.msg.headers.decoded("To"));
+      for (const auto& a : find_addresses(in.msg.original_headers.decoded("From"))) senders.push_back(a);
+      for (std::string_view line : tlines)
+        if (icontains(line, "MAIL From:"))
+          for (const auto& a : find_addresses(line)) senders.push_back(a);
+      auto is_sender = [&](const std::string& a) {
+        for (const auto& x : senders)
+          if (iequals(x, a)) return true;
+        return false;
+      };
+      for (std::string_view line : tlines) {
+        std::string_view t = trim(line);
+        std::string_view reply = t.starts_with("<<< ") ? t.substr(4) : t;
+        if (reply.size() < 4 || (reply[0] != '4' && reply[0] != '5')) continue;
+        for (const auto& a : find_addresses(reply)) {
+          if (is_mailer_address(a) || is_sender(a)) continue;
+          RecipientFacts r;
+          r.recipient = a;
+          add_or_merge(report, std::move(r));
+        }
+      }
+    }
+    // The transcript: the reply lines that name each recipient, and the command before.
+    std::string last_cmd;
+    for (std::string_view line : tlines) {
+      std::string_view t = trim(line);
+      if (t.starts_with(">>> ")) {
+        last_cmd = command_in_text(std::string("in reply to ").append(t.substr(4)));
+        continue;
+      }
+      std::string_view reply = t.starts_with("<<< ") ? t.substr(4) : t;
+      if (reply.size() < 4 || (reply[0] != '4' && reply[0] != '5')) continue;
+      for (auto& r : report.recipients) {
+        if (!icontains(reply, r.recipient)) continue;
+        if (r.diagnostic.empty()) r.diagnostic = squeeze_spaces(reply).substr(0, limits::kMaxDiagnostic);
+        if (r.command.empty() && t.starts_with("<<< ")) r.command = last_cmd;
+      }
+    }
+    if (report.recipients.size() == before) return false;
+    // Replies that name no recipient (connection-level errors) go to all of them.
+    std::string general;
+    for (std::string_view line : tlines) {
+      std::string_view t = trim(line);
+      if (t.size() > 4 && (t[0] == '4' || t[0] == '5') && std::isdigit(static_cast<unsigned char>(t[1])) &&
+          first_address(t).empty()) {
+        general.append(general.empty() ? "" : " ").append(t);
+      }
+    }
+    for (std::size_t i = before; i < report.recipients.size(); ++i)
+      if (report.recipients[i].diagnostic.empty()) report.recipients[i].diagnostic = squeeze_spaces(general);
+    return true;
+  }
+};
+
+}  // namespace
+
+BOUNCED_REGISTER_READER(SendmailReader)
+
+}  // namespace bounced
