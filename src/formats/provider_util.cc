@@ -6,6 +6,7 @@
 #include "common/address.h"
 #include "common/limits.h"
 #include "common/strutil.h"
+#include "report/command.h"
 
 namespace bounced {
 
@@ -16,6 +17,8 @@ std::string clean_diagnostic(std::string_view text) {
 }
 
 std::string guess_command(std::string_view d) {
+  // The MTAs' own stage phrases first (report/command.h), then looser mentions.
+  if (std::string c = command_in_text(d); !c.empty()) return c;
   struct Hint {
     std::string_view needle;
     std::string_view command;

@@ -13,8 +13,8 @@ namespace bounced {
 // Squeezed, length-limited diagnostic text.
 std::string clean_diagnostic(std::string_view text);
 
-// The SMTP command a diagnostic points at ("RCPT", "MAIL", "DATA", "CONN", "HELO"),
-// from phrases like "in reply to RCPT TO command" or "after end of data"; empty if none.
+// The SMTP command a diagnostic points at ("RCPT", "MAIL", "DATA", "CONN", "HELO"):
+// command_in_text()'s stage phrases, else the first command the text mentions.
 std::string guess_command(std::string_view diagnostic);
 
 // Addresses listed in the X-Failed-Recipients header(s), normalised.
