@@ -8,7 +8,7 @@ commit; kill -9 during a stream of ingests loses no acknowledged message and cou
 none twice; a peer without permission cannot unsuppress.
 Usage: daemon_test.py BUILD_DIR SOURCE_DIR
 """
-import os, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
+import os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bounced_harness import *  # noqa: E402,F401,F403
@@ -105,6 +105,34 @@ def main():
         db.close()
         d.start()
         check("soft bounces older than the window stop counting", status("dup@example.org").get("soft_count") == 0)
+
+        # garbage and over-long lines get an error reply; the daemon carries on
+        def raw(payload):
+            sk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sk.settimeout(10)
+            sk.connect(H.SOCK)
+            sk.sendall(payload)
+            data = b""
+            try:
+                while not data.endswith(b"\n"):
+                    chunk = sk.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+            finally:
+                sk.close()
+            return data.decode(errors="replace")
+        check("garbage gets ERR usage", raw(b"\x00\xffHELLO there\n").startswith("ERR usage"))
+        check("an over-long line gets ERR usage", raw(b"STATUS " + b"a" * 70000 + b"\n").startswith("ERR usage"))
+        check("a bad INGEST length gets ERR usage", raw(b"INGEST 99999999999\n").startswith("ERR usage"))
+        check("the daemon still answers", ctl("ping")[0] == 0)
+        # activity in bulk from a file
+        imp = f"{tmp}/activity.txt"
+        with open(imp, "w") as f:
+            f.write("# subscribers who clicked last week\nreader1@example.org\nReader2@Example.ORG\nnot an address\n")
+        rc, out, err = ctl("activity", "--import", imp)
+        check("activity import records the valid lines", rc == 0 and "2 address(es)" in out and "1 skipped" in out, out + err)
+        check("imported activity raises the threshold (domain case folded, local part kept)", status("Reader2@example.org").get("threshold") == 15)
 
         # restart keeps everything
         d.stop()
