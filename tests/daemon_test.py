@@ -106,6 +106,14 @@ def main():
         d.start()
         check("soft bounces older than the window stop counting", status("dup@example.org").get("soft_count") == 0)
 
+        # a bad option or config line: a clear error naming it, and no start
+        p = subprocess.run([BOUNCED, "--no-such-option"], capture_output=True, text=True, timeout=10)
+        check("bad option refused, named", p.returncode == 78 and "no-such-option" in p.stderr, p.stderr)
+        with open(f"{tmp}/bad.conf", "w") as f:
+            f.write("threshold = seven\n")
+        p = subprocess.run([BOUNCED, "--config", f"{tmp}/bad.conf"], capture_output=True, text=True, timeout=10)
+        check("bad config line refused, named", p.returncode == 78 and "threshold" in p.stderr, p.stderr)
+
         # garbage and over-long lines get an error reply; the daemon carries on
         def raw(payload):
             sk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
