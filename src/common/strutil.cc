@@ -1,7 +1,9 @@
 // strutil.cc - small string helpers shared by every stage.
 #include "common/strutil.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace bounced {
 
@@ -35,15 +37,29 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
 
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) {
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-  if (hay.size() < needle.size()) return std::string_view::npos;
-  const char first = lower_char(needle[0]);
-  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    if (lower_char(hay[i]) != first) continue;
+  const std::size_t n = hay.size(), m = needle.size();
+  if (n < m || from > n - m) return std::string_view::npos;
+  // memchr (vectorised) finds candidates for the first character in either case.
+  const char lo = lower_char(needle[0]);
+  const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 32) : lo;
+  const char* base = hay.data();
+  const std::size_t last = n - m;  // last possible start
+  auto next = [&](char c, std::size_t at) -> std::size_t {
+    if (at > last) return std::string_view::npos;
+    const void* p = std::memchr(base + at, c, last - at + 1);
+    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - base) : std::string_view::npos;
+  };
+  std::size_t next_lo = next(lo, from);
+  std::size_t next_up = up == lo ? std::string_view::npos : next(up, from);
+  for (;;) {
+    std::size_t p = std::min(next_lo, next_up);
+    if (p == std::string_view::npos) return p;
     std::size_t j = 1;
-    while (j < needle.size() && lower_char(hay[i + j]) == lower_char(needle[j])) ++j;
-    if (j == needle.size()) return i;
+    while (j < m && lower_char(base[p + j]) == lower_char(needle[j])) ++j;
+    if (j == m) return p;
+    if (p == next_lo) next_lo = next(lo, p + 1);
+    else next_up = next(up, p + 1);
   }
-  return std::string_view::npos;
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
