@@ -106,6 +106,11 @@ def main():
         d.start()
         check("soft bounces older than the window stop counting", status("dup@example.org").get("soft_count") == 0)
 
+        # root without --user is refused; the message says what to do
+        if os.geteuid() == 0:
+            p = subprocess.run([BOUNCED, "--db", f"{tmp}/root.db", "--socket", f"{tmp}/root.sock"],
+                               capture_output=True, text=True, timeout=10)
+            check("refuses to run as root without --user", p.returncode == 77 and "--user" in p.stderr, p.stderr)
         # a bad option or config line: a clear error naming it, and no start
         p = subprocess.run([BOUNCED, "--no-such-option"], capture_output=True, text=True, timeout=10)
         check("bad option refused, named", p.returncode == 78 and "no-such-option" in p.stderr, p.stderr)
@@ -171,7 +176,7 @@ def main():
         db.execute("PRAGMA user_version = 99")
         db.commit()
         db.close()
-        p = subprocess.run([BOUNCED, "--db", newer, "--socket", f"{tmp}/n.sock", "--rules", os.path.join(SRC, "rules")],
+        p = subprocess.run([BOUNCED, "--db", newer, "--socket", f"{tmp}/n.sock", "--rules", os.path.join(SRC, "rules"), "--allow-root"],
                            capture_output=True, text=True, timeout=20)
         check("newer schema refused with a clear message", p.returncode != 0 and "newer" in p.stderr, p.stderr[-300:])
         d.start(rules=rules)

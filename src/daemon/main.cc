@@ -66,8 +66,14 @@ int main(int argc, char** argv) {
   spdlog::set_pattern(getenv("INVOCATION_ID") ? "%l: %v" : "%Y-%m-%d %H:%M:%S %l: %v");
   spdlog::set_level(spdlog::level::from_str(opt.log_level));
 
-  if (geteuid() == 0 && opt.user.empty())
-    spdlog::warn("running as root; in production give --user NAME (the systemd unit does)");
+  if (geteuid() == 0 && opt.user.empty()) {
+    if (!opt.allow_root) {
+      spdlog::critical("refusing to run as root: give --user NAME to drop privileges after opening "
+                       "the database and sockets (or --allow-root to keep root)");
+      return 77;
+    }
+    spdlog::warn("running as root (--allow-root); in production give --user NAME (the systemd unit runs as bounced)");
+  }
   if (opt.rules.empty()) opt.rules = default_rules_dir();
   std::error_code ec;
   for (const std::string& p : {opt.db, opt.socket, opt.socketmap}) {

@@ -49,7 +49,8 @@ int parse_daemon_options(int argc, char** argv, DaemonOptions& o, bool& exit_now
       ("max-message-bytes", po::value(&o.server.max_message_bytes)->default_value(o.server.max_message_bytes), "largest message accepted for ingest")
       ("client-timeout", po::value(&o.server.client_timeout_seconds)->default_value(o.server.client_timeout_seconds), "seconds a client may stay idle")
       ("log-level", po::value(&o.log_level)->default_value(o.log_level), "trace, debug, info, warn, error")
-      ("user", po::value(&o.user), "user to run as when started as root");
+      ("user", po::value(&o.user), "user to run as when started as root (required then, unless --allow-root)")
+      ("allow-root", po::bool_switch(&o.allow_root), "keep running as root without --user (containers, trying it out)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -18,6 +18,7 @@ struct DaemonOptions {
   std::string socket_mode = "0660";
   std::string log_level = "info";
   std::string user;                    // drop privileges to this user when started as root
+  bool allow_root = false;             // run as root without dropping (containers, trying it out)
   ServerConfig server;
   CountingPolicy policy;
   std::size_t max_group = 256;
