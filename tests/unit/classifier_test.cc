@@ -1,0 +1,139 @@
+#include <doctest/doctest.h>
+
+#include "classify/classifier.h"
+#include "classify/rule_loader.h"
+
+using namespace bounced;
+
+namespace {
+Classifier make(const std::string& toml) {
+  RuleSet set;
+  load_rules_text(toml, "t.toml", set);
+  REQUIRE(set.errors.empty());
+  return Classifier(std::move(set.rules));
+}
+RecipientFacts facts(std::string status, std::string text, std::string remote = "", std::string command = "") {
+  RecipientFacts r;
+  r.recipient = "a@example.org";
+  r.action = "failed";
+  r.status = std::move(status);
+  r.diagnostic = std::move(text);
+  r.remote_mta = std::move(remote);
+  r.command = std::move(command);
+  return r;
+}
+const char* kRules = R"(
+[[rule]]
+id = "full"
+reason = "mailboxfull"
+text = 'mailbox full'
+
+[[rule]]
+id = "code-only"
+reason = "blocked"
+status = "5.7.606"
+
+[[rule]]
+id = "provider"
+reason = "userunknown"
+remote_mta = "*.mx.example.net"
+status = "5.2.1"
+
+[[rule]]
+id = "after-data"
+reason = "filtered"
+command = "DATA"
+status = ["", "5.2.*"]
+text = 'user unknown'
+
+[[rule]]
+id = "override"
+reason = "notaccept"
+class = "soft"
+text = 'no mail here'
+)";
+}  // namespace
+
+TEST_CASE("precedence: provider before text before codes before the status table") {
+  Classifier c = make(kRules);
+  Report rep;
+  auto r = facts("5.2.1", "550 5.2.1 mailbox full", "in1.mx.example.net");
+  c.classify(rep, r);
+  CHECK(r.reason == "userunknown");  // provider rule wins over the text rule
+  CHECK(r.rule == "t.toml:provider");
+  r = facts("5.1.1", "550 5.1.1 mailbox full");
+  c.classify(rep, r);
+  CHECK(r.reason == "mailboxfull");  // text evidence beats the status code
+  r = facts("5.7.606", "550 5.7.606 access denied, banned sending IP");
+  c.classify(rep, r);
+  CHECK(r.reason == "blocked");
+  r = facts("5.1.1", "550 5.1.1 no such user");
+  c.classify(rep, r);
+  CHECK(r.reason == "userunknown");
+  CHECK(r.rule == "status-code");
+  CHECK(r.bounce == "hard");
+}
+
+TEST_CASE("command and empty-status conditions") {
+  Classifier c = make(kRules);
+  Report rep;
+  auto r = facts("", "550 user unknown", "", "DATA");
+  c.classify(rep, r);
+  CHECK(r.reason == "filtered");
+  r = facts("5.1.1", "550 5.1.1 user unknown", "", "DATA");
+  c.classify(rep, r);
+  CHECK(r.reason == "userunknown");  // 5.1.1 is not in the rule's status list
+  r = facts("", "550 user unknown", "", "RCPT");
+  c.classify(rep, r);
+  CHECK(r.reason != "filtered");
+}
+
+TEST_CASE("class override, delays and facts") {
+  Classifier c = make(kRules);
+  Report rep;
+  auto r = facts("5.3.2", "550 no mail here");
+  c.classify(rep, r);
+  CHECK(r.reason == "notaccept");
+  CHECK(r.bounce == "soft");  // the rule's class beats the reason's default (hard on 5xx)
+  r = facts("4.2.2", "452 4.2.2 mailbox full");
+  r.action = "delayed";
+  c.classify(rep, r);
+  CHECK(r.bounce == "none");  // a delay is never a failure
+  r = facts("4.4.7", "421 connection timed out");
+  c.classify(rep, r);
+  CHECK(r.reason == "expired");
+  r = facts("2.0.0", "250 ok");
+  r.action = "delivered";
+  c.classify(rep, r);
+  CHECK(r.reason == "delivered");
+  CHECK(r.bounce == "none");
+}
+
+TEST_CASE("fallbacks: X.7 security, X-Unix mailer, onhold and undefined") {
+  Classifier c = make("");
+  Report rep;
+  auto r = facts("5.7.99", "");
+  c.classify(rep, r);
+  CHECK(r.reason == "securityerror");
+  r = facts("5.0.0", "something odd");
+  c.classify(rep, r);
+  CHECK(r.reason == "onhold");
+  CHECK(r.bounce == "none");
+  r = facts("", "");
+  c.classify(rep, r);
+  CHECK(r.reason == "undefined");
+}
+
+TEST_CASE("loader reports file:line and refuses bad rules") {
+  RuleSet set;
+  load_rules_text("[[rule]]\nid = \"x\"\nreason = \"nope\"\ntext = \"a\"\n[[rule]]\nid = \"x\"\nreason = \"blocked\"\nstatus = \"5.x\"\n", "bad.toml", set);
+  REQUIRE(set.errors.size() >= 2);
+  CHECK(set.errors[0].rfind("bad.toml:3:", 0) == 0);
+  bool dup = false, pattern = false;
+  for (const auto& e : set.errors) {
+    if (e.find("duplicate id") != std::string::npos) dup = true;
+    if (e.find("bad status pattern") != std::string::npos) pattern = true;
+  }
+  CHECK(dup);
+  CHECK(pattern);
+}
