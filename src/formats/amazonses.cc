@@ -87,6 +87,21 @@ class AmazonSesReader : public FormatReader {
   }
 
  private:
+  // One bouncedRecipients[] / delayedRecipients[] entry: address, status, diagnostic,
+  // reply code and command. False when it names no address.
+  static bool recipient_item(const JsonValue& item, RecipientFacts& r) {
+    if (!item.is_object()) return false;
+    r.recipient = normalize_address(item.str("emailAddress"));
+    if (r.recipient.empty()) return false;
+    r.status = clean_status(item.str("status"));
+    std::string diag = item.str("diagnosticCode");
+    if (!diag.empty()) split_typed_value(diag, r.diagnostic_type, r.diagnostic);
+    r.diagnostic = clean_diagnostic(r.diagnostic);
+    r.reply_code = leading_reply_code(r.diagnostic);
+    complete_command(r);
+    return true;
+  }
+
   bool read_bounce(const JsonValue& n, Report& report) const {
     const JsonValue* b = n.get("bounce");
     if (!b) return false;
@@ -98,19 +113,11 @@ class AmazonSesReader : public FormatReader {
     std::string remote = b->str("remoteMtaIp");
     std::size_t before = report.recipients.size();
     for (const auto& item : list->items) {
-      if (!item.is_object()) continue;
       RecipientFacts r;
-      r.recipient = normalize_address(item.str("emailAddress"));
-      if (r.recipient.empty()) continue;
+      if (!recipient_item(item, r)) continue;
       r.action = item.str("action");
       if (r.action.empty()) r.action = transient ? "delayed" : "failed";
-      r.status = clean_status(item.str("status"));
-      std::string diag = item.str("diagnosticCode");
-      if (!diag.empty()) split_typed_value(diag, r.diagnostic_type, r.diagnostic);
-      r.diagnostic = clean_diagnostic(r.diagnostic);
       r.remote_mta = remote;
-      r.reply_code = leading_reply_code(r.diagnostic);
-      complete_command(r);
       add_or_merge(report, std::move(r));
     }
     if (report.recipients.size() == before) return false;
@@ -126,18 +133,10 @@ class AmazonSesReader : public FormatReader {
     if (!list || !list->is_array()) return false;
     std::size_t before = report.recipients.size();
     for (const auto& item : list->items) {
-      if (!item.is_object()) continue;
       RecipientFacts r;
-      r.recipient = normalize_address(item.str("emailAddress"));
-      if (r.recipient.empty()) continue;
+      if (!recipient_item(item, r)) continue;
       r.action = "delayed";
-      r.status = clean_status(item.str("status"));
-      std::string diag = item.str("diagnosticCode");
-      if (!diag.empty()) split_typed_value(diag, r.diagnostic_type, r.diagnostic);
-      r.diagnostic = clean_diagnostic(r.diagnostic);
       if (r.diagnostic.empty()) r.diagnostic = d->str("delayType");
-      r.reply_code = leading_reply_code(r.diagnostic);
-      complete_command(r);
       add_or_merge(report, std::move(r));
     }
     if (report.recipients.size() == before) return false;
