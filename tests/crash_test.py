@@ -14,7 +14,7 @@ def kill_storm(tmp):
     d = Daemon(tmp)
     d.start()
     msgs = []
-    for i in range(1200):
+    for i in range(2500):
         rcpt = f"c{i % 40}@example.org"
         if i % 97 == 0:
             msgs.append(dsn(rcpt, f"crash-{i}@x", status="5.1.1", diag="550 5.1.1 user unknown"))
