@@ -162,15 +162,7 @@ class GmailReader : public FormatReader {
     }
     if (!started) return false;
     std::string diag = clean_diagnostic(text);
-    for (const auto& a : rcpts) {
-      RecipientFacts r;
-      r.recipient = a;
-      r.action = "failed";
-      r.diagnostic = diag;
-      r.remote_mta = gmail_remote_host(diag);
-      complete_command(r);
-      add_or_merge(report, std::move(r));
-    }
+    add_failed_recipients(report, rcpts, diag, gmail_remote_host(diag));
     return true;
   }
 

@@ -127,16 +127,7 @@ class EinsUndEinsReader : public FormatReader {
     }
     if (rcpts.empty()) rcpts = failed_recipients_header(in.msg);
     if (rcpts.empty()) return false;
-    std::string diag = clean_diagnostic(text);
-    for (const auto& a : rcpts) {
-      RecipientFacts r;
-      r.recipient = a;
-      r.action = "failed";
-      r.diagnostic = diag;
-      r.reply_code = leading_reply_code(diag);
-      complete_command(r);
-      add_or_merge(report, std::move(r));
-    }
+    add_failed_recipients(report, rcpts, clean_diagnostic(text));
     return true;
   }
 };

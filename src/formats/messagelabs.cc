@@ -64,15 +64,7 @@ class MessageLabsReader : public FormatReader {
       return true;
     }
     if (rcpts.empty()) return false;
-    for (const auto& a : rcpts) {
-      RecipientFacts r;
-      r.recipient = a;
-      r.action = "failed";
-      r.diagnostic = diag;
-      r.reply_code = leading_reply_code(diag);
-      complete_command(r);
-      add_or_merge(report, std::move(r));
-    }
+    add_failed_recipients(report, rcpts, diag);
     return true;
   }
 };

@@ -6,6 +6,7 @@
 #include "common/address.h"
 #include "common/limits.h"
 #include "common/strutil.h"
+#include "formats/text_scan.h"
 #include "report/command.h"
 
 namespace bounced {
@@ -124,6 +125,22 @@ std::string address_line(std::string_view line) {
   if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
   if (t.find(' ') != std::string_view::npos || t.find('@') == std::string_view::npos) return {};
   return normalize_address(t);
+}
+
+std::size_t add_failed_recipients(Report& report, const std::vector<std::string>& addresses,
+                                  const std::string& diagnostic, const std::string& remote_mta) {
+  std::size_t before = report.recipients.size();
+  for (const auto& a : addresses) {
+    RecipientFacts r;
+    r.recipient = a;
+    r.action = "failed";
+    r.diagnostic = diagnostic;
+    r.reply_code = leading_reply_code(diagnostic);
+    r.remote_mta = remote_mta;
+    complete_command(r);
+    add_or_merge(report, std::move(r));
+  }
+  return report.recipients.size() - before;
 }
 
 }  // namespace bounced

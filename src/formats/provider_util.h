@@ -36,6 +36,10 @@ const Part* part_containing(const Message& msg, std::string_view needle);
 // trailing dot removed. Empty when it holds no dot.
 std::string leading_host(std::string_view text);
 
+// Adds one failed recipient per address with the same diagnostic (and the reply code
+// and command it carries; remote_mta when given). Returns the number added.
+std::size_t add_failed_recipients(Report& report, const std::vector<std::string>& addresses,
+                                  const std::string& diagnostic, const std::string& remote_mta = {});
 // Fills command when empty, from the diagnostic text.
 void complete_command(RecipientFacts& r);
 
