@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs `bouncectl rules test` for each line of a TSV of cases and compares the
 decision. Columns: expected_reason, expected_class, status, reply, remote_mta, text,
-and optionally recipient ("-" = not given). Usage: rules_cases.py BOUNCECTL TSVFILE [RULES_DIR]"""
+and optionally recipient and the SMTP command answered (RCPT, DATA, MAIL; "-" = not given). Usage: rules_cases.py BOUNCECTL TSVFILE [RULES_DIR]"""
 import subprocess, sys
 
 
@@ -15,10 +15,11 @@ def main():
         cols = line.rstrip("\n").split("\t")
         reason, klass, status, reply, remote, text = cols[:6]
         recipient = cols[6] if len(cols) > 6 else "-"
+        command = cols[7] if len(cols) > 7 else "-"
         cmd = [ctl, "rules", "test", "--text", text]
         if rules:
             cmd += ["--rules", rules]
-        for opt, val in (("--status", status), ("--reply", reply), ("--remote-mta", remote), ("--recipient", recipient)):
+        for opt, val in (("--status", status), ("--reply", reply), ("--remote-mta", remote), ("--recipient", recipient), ("--command", command)):
             if val != "-":
                 cmd += [opt, val]
         out = subprocess.run(cmd, capture_output=True, text=True).stdout
