@@ -63,20 +63,21 @@ std::unique_ptr<re2::RE2::Set> build_set(const std::vector<Rule>& rules, bool ca
   return set;
 }
 
+// Appends the rules whose text matched to out (as rule indices).
 void match_set(const re2::RE2::Set* set, const std::vector<std::size_t>& owner,
                const std::vector<std::unique_ptr<re2::RE2>>& singles, const std::string& text,
-               std::vector<char>& hit) {
+               std::vector<std::uint32_t>& out) {
   if (owner.empty()) return;
   std::vector<int> found;
   re2::RE2::Set::ErrorInfo info{};
   if (set && set->Match(text, &found, &info)) {
-    for (int i : found) hit[owner[static_cast<std::size_t>(i)]] = 1;
+    for (int i : found) out.push_back(static_cast<std::uint32_t>(owner[static_cast<std::size_t>(i)]));
     return;
   }
   if (set && info.kind == re2::RE2::Set::kNoError) return;  // no match
   // The set's DFA ran out of memory: match one by one (still linear time).
   for (std::size_t i = 0; i < singles.size(); ++i)
-    if (re2::RE2::PartialMatch(text, *singles[i])) hit[owner[i]] = 1;
+    if (re2::RE2::PartialMatch(text, *singles[i])) out.push_back(static_cast<std::uint32_t>(owner[i]));
 }
 
 std::string domain_of(const std::string& addr) {
@@ -93,6 +94,39 @@ Classifier::Classifier(std::vector<Rule> rules) : rules_(std::move(rules)) {
   });
   set_ci_ = build_set(rules_, false, owner_ci_, fallback_ci_);
   set_cs_ = build_set(rules_, true, owner_cs_, fallback_cs_);
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& rule = rules_[i];
+    const auto idx = static_cast<std::uint32_t>(i);
+    if (!rule.text.empty()) continue;  // found through the RE2 sets
+    if (!rule.status.empty()) {
+      for (const auto& p : rule.status) by_status_.add(p, idx);
+    } else if (!rule.reply.empty()) {
+      for (const auto& p : rule.reply) by_reply_.add(p, idx);
+    } else {
+      unindexed_.push_back(idx);
+    }
+  }
+}
+
+void Classifier::CodeIndex::add(const std::string& pattern, std::uint32_t rule) {
+  const std::size_t glob_at = pattern.find_first_of("*?[\\");
+  if (glob_at == std::string::npos) {
+    exact[pattern].push_back(rule);
+    return;
+  }
+  const std::string literal = pattern.substr(0, glob_at);
+  for (auto& [p, rules] : prefix)
+    if (p == literal) {
+      rules.push_back(rule);
+      return;
+    }
+  prefix.emplace_back(literal, std::vector<std::uint32_t>{rule});
+}
+
+void Classifier::CodeIndex::lookup(const std::string& value, std::vector<std::uint32_t>& out) const {
+  if (auto it = exact.find(value); it != exact.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  for (const auto& [p, rules] : prefix)
+    if (value.starts_with(p)) out.insert(out.end(), rules.begin(), rules.end());
 }
 
 Classifier::~Classifier() = default;
@@ -133,14 +167,20 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
     return;
   }
 
-  std::vector<char> hit(rules_.size(), 0);
-  match_set(set_ci_.get(), owner_ci_, fallback_ci_, r.diagnostic, hit);
-  match_set(set_cs_.get(), owner_cs_, fallback_cs_, r.diagnostic, hit);
+  // Candidates: rules whose text matched, and rules without text whose status or
+  // reply pattern can match; checked in precedence order.
+  std::vector<std::uint32_t> candidates;
+  match_set(set_ci_.get(), owner_ci_, fallback_ci_, r.diagnostic, candidates);
+  match_set(set_cs_.get(), owner_cs_, fallback_cs_, r.diagnostic, candidates);
+  by_status_.lookup(r.status, candidates);
+  by_reply_.lookup(r.reply_code, candidates);
+  candidates.insert(candidates.end(), unindexed_.begin(), unindexed_.end());
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
   bool decided = false;
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
+  for (std::uint32_t i : candidates) {
     const Rule& rule = rules_[i];
-    if (!rule.text.empty() && !hit[i]) continue;
     if (!conditions_hold(rule, report, r)) continue;
     if (!decided) {
       decide(rule.reason, rule.klass, rule.name());

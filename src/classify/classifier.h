@@ -7,7 +7,10 @@
 // fallbacks; else onhold (diagnostic present) or undefined.
 #pragma once
 #include <memory>
+#include <cstdint>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <re2/re2.h>
@@ -39,6 +42,19 @@ class Classifier {
   std::unique_ptr<re2::RE2::Set> set_ci_, set_cs_;
   std::vector<std::size_t> owner_ci_, owner_cs_;  // pattern index -> rule index
   std::vector<std::unique_ptr<re2::RE2>> fallback_ci_, fallback_cs_;  // when the set cannot run
+
+  // Rules without a text condition, indexed by the literal part of their status (or,
+  // without a status condition, reply) patterns, so that a recipient is checked only
+  // against rules that can match: the cost per recipient does not grow with the number
+  // of code-only rules for other codes.
+  struct CodeIndex {
+    std::unordered_map<std::string, std::vector<std::uint32_t>> exact;
+    std::vector<std::pair<std::string, std::vector<std::uint32_t>>> prefix;  // literal part before a glob
+    void add(const std::string& pattern, std::uint32_t rule);
+    void lookup(const std::string& value, std::vector<std::uint32_t>& out) const;
+  };
+  CodeIndex by_status_, by_reply_;
+  std::vector<std::uint32_t> unindexed_;  // no text, status or reply condition
 };
 
 }  // namespace bounced

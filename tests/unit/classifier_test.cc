@@ -124,6 +124,63 @@ TEST_CASE("fallbacks: X.7 security, X-Unix mailer, onhold and undefined") {
   CHECK(r.reason == "undefined");
 }
 
+TEST_CASE("code-only rules: exact, glob and reply patterns, and rules with neither") {
+  Classifier c = make(R"(
+[[rule]]
+id = "domain-only"
+reason = "suspend"
+domain = "frozen.example"
+
+[[rule]]
+id = "glob"
+reason = "policyviolation"
+status = "5.7.*"
+
+[[rule]]
+id = "exact"
+reason = "blocked"
+status = "5.7.606"
+
+[[rule]]
+id = "reply-only"
+reason = "toomanyconn"
+reply = ["421", "45*"]
+
+[[rule]]
+id = "no-code"
+reason = "rejected"
+status = ""
+reply = "554"
+)");
+  Report rep;
+  auto r = facts("5.7.606", "");
+  c.classify(rep, r);
+  CHECK(r.rule == "t.toml:glob");  // both match; file order decides
+  r = facts("5.7.1", "");
+  c.classify(rep, r);
+  CHECK(r.rule == "t.toml:glob");
+  r = facts("4.7.1", "");
+  c.classify(rep, r);
+  CHECK(r.rule == "status-code");  // 5.7.* is no prefix of 4.7.1
+  r = facts("", "");
+  r.reply_code = "452";
+  c.classify(rep, r);
+  CHECK(r.rule == "t.toml:reply-only");
+  r = facts("", "");
+  r.reply_code = "554";
+  c.classify(rep, r);
+  CHECK(r.rule == "t.toml:no-code");
+  r = facts("5.7.606", "");
+  r.recipient = "a@frozen.example";
+  c.classify(rep, r);
+  CHECK(r.rule == "t.toml:domain-only");  // a rule without codes is always a candidate
+  std::vector<std::string> explain;
+  r = facts("5.7.606", "");
+  c.classify(rep, r, &explain);
+  REQUIRE(explain.size() == 2);
+  CHECK(explain[1].find("t.toml:exact") != std::string::npos);
+}
+
 TEST_CASE("loader reports file:line and refuses bad rules") {
   RuleSet set;
   load_rules_text("[[rule]]\nid = \"x\"\nreason = \"nope\"\ntext = \"a\"\n[[rule]]\nid = \"x\"\nreason = \"blocked\"\nstatus = \"5.x\"\n", "bad.toml", set);
