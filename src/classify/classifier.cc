@@ -29,11 +29,23 @@ bool host_matches(const std::string& pattern, const std::string& host) {
          iequals(std::string_view(host).substr(host.size() - pattern.size()), pattern);
 }
 
+// A list of globs holds when one of its plain patterns matches (or it has none) and
+// none of its "!" patterns does: ["5.*", "!5.4.7"], ["!*.4.7"].
 bool any_glob(const std::vector<std::string>& patterns, const std::string& value) {
-  if (patterns.empty()) return true;
-  for (const auto& p : patterns)
-    if (glob(p, value)) return true;
-  return false;
+  bool has_positive = false, positive_hit = false;
+  for (const auto& p : patterns) {
+    if (p.starts_with("!")) {
+      if (glob(p.substr(1), value)) return false;
+    } else {
+      has_positive = true;
+      positive_hit = positive_hit || glob(p, value);
+    }
+  }
+  return !has_positive || positive_hit;
+}
+
+bool has_positive(const std::vector<std::string>& patterns) {
+  return std::any_of(patterns.begin(), patterns.end(), [](const std::string& p) { return !p.starts_with("!"); });
 }
 
 bool any_host(const std::vector<std::string>& patterns, const std::string& host) {
@@ -98,10 +110,12 @@ Classifier::Classifier(std::vector<Rule> rules) : rules_(std::move(rules)) {
     const Rule& rule = rules_[i];
     const auto idx = static_cast<std::uint32_t>(i);
     if (!rule.text.empty()) continue;  // found through the RE2 sets
-    if (!rule.status.empty()) {
-      for (const auto& p : rule.status) by_status_.add(p, idx);
-    } else if (!rule.reply.empty()) {
-      for (const auto& p : rule.reply) by_reply_.add(p, idx);
+    if (has_positive(rule.status)) {
+      for (const auto& p : rule.status)
+        if (!p.starts_with("!")) by_status_.add(p, idx);
+    } else if (has_positive(rule.reply)) {
+      for (const auto& p : rule.reply)
+        if (!p.starts_with("!")) by_reply_.add(p, idx);
     } else {
       unindexed_.push_back(idx);
     }
@@ -159,13 +173,11 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
     if (explain) explain->push_back("status-code: delivered");
     return;
   }
-  // Retries ran out: the last error text says why the tries failed, not why the
-  // message came back. Action "expired" (SendGrid, some appliances) or X.4.7.
-  if (r.action == "expired" || (r.status.size() >= 5 && r.status.substr(1) == ".4.7")) {
-    decide("expired", "", "status-code");
-    if (explain) explain->push_back("status-code: delivery time expired (" + (r.action == "expired" ? std::string("Action: expired") : r.status) + ")");
-    return;
-  }
+  // Retries ran out: Action "expired" (SendGrid, some appliances) or X.4.7. The last
+  // attempt's error text still decides when a text rule reads a cause in it (a full
+  // disk, a DNS failure, a full mailbox); codes alone do not, and without such text
+  // the reason is expired.
+  const bool gave_up = r.action == "expired" || (r.status.size() >= 5 && r.status.substr(1) == ".4.7");
 
   // Candidates: rules whose text matched, and rules without text whose status or
   // reply pattern can match; checked in precedence order.
@@ -181,6 +193,7 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
   bool decided = false;
   for (std::uint32_t i : candidates) {
     const Rule& rule = rules_[i];
+    if (gave_up && rule.text.empty()) continue;
     if (!conditions_hold(rule, report, r)) continue;
     if (!decided) {
       decide(rule.reason, rule.klass, rule.name());
@@ -193,6 +206,11 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
     }
   }
   if (decided) return;
+  if (gave_up) {
+    decide("expired", "", "status-code");
+    if (explain) explain->push_back("status-code: delivery time expired (" + (r.action == "expired" ? std::string("Action: expired") : r.status) + ")");
+    return;
+  }
 
   std::string reason;
   if (!is_generic_status(r.status)) reason = reason_for_status(r.status);

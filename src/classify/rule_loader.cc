@@ -60,7 +60,8 @@ bool read_list(const toml::table& t, std::string_view key, std::vector<std::stri
 }
 
 // A code glob; "" stands for "the report carries no such code".
-bool check_code_pattern(const std::string& p, bool enhanced) {
+bool check_code_pattern(std::string p, bool enhanced) {
+  if (p.starts_with("!")) p.erase(0, 1);  // "!4.4.7": must not match
   if (p.empty()) return true;
   if (p.size() > 12) return false;
   for (char c : p)
@@ -152,7 +153,7 @@ void load_rules_text(const std::string& text, const std::string& file, RuleSet& 
     ok &= read_list(*t, "text", rule.text, file, set);
     for (const auto& s : rule.status)
       if (!check_code_pattern(s, true)) {
-        set.errors.push_back(where_key(file, *t, "status") + ": bad status pattern '" + s + "' (e.g. 5.1.1 or 5.7.*)");
+        set.errors.push_back(where_key(file, *t, "status") + ": bad status pattern '" + s + "' (e.g. 5.1.1, 5.7.* or !*.4.7)");
         ok = false;
       }
     for (const auto& s : rule.reply)

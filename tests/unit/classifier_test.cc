@@ -181,6 +181,44 @@ reply = "554"
   CHECK(explain[1].find("t.toml:exact") != std::string::npos);
 }
 
+TEST_CASE("negated patterns and retries that ran out") {
+  Classifier c = make(R"(
+[[rule]]
+id = "conn"
+reason = "networkerror"
+status = ["!*.4.7"]
+action = "!expired"
+text = 'connection reset'
+
+[[rule]]
+id = "disk"
+reason = "systemfull"
+text = 'insufficient disk space'
+
+[[rule]]
+id = "code-4"
+reason = "blocked"
+status = "4.*"
+)");
+  Report rep;
+  auto r = facts("4.4.2", "lost: connection reset by peer");
+  c.classify(rep, r);
+  CHECK(r.rule == "t.toml:conn");
+  r = facts("4.4.7", "lost: connection reset by peer");
+  c.classify(rep, r);
+  CHECK(r.reason == "expired");  // the negated status keeps the rule out; codes never decide
+  r = facts("4.0.0", "lost: connection reset by peer");
+  r.action = "expired";
+  c.classify(rep, r);
+  CHECK(r.reason == "expired");
+  r = facts("4.4.7", "452 4.4.5 Insufficient disk space");
+  c.classify(rep, r);
+  CHECK(r.reason == "systemfull");  // the last error's text names the cause
+  RuleSet bad;
+  load_rules_text("[[rule]]\nid = \"x\"\nreason = \"blocked\"\nstatus = \"!5.x\"\n", "bad.toml", bad);
+  CHECK(bad.errors.size() == 1);
+}
+
 TEST_CASE("loader reports file:line and refuses bad rules") {
   RuleSet set;
   load_rules_text("[[rule]]\nid = \"x\"\nreason = \"nope\"\ntext = \"a\"\n[[rule]]\nid = \"x\"\nreason = \"blocked\"\nstatus = \"5.x\"\n", "bad.toml", set);
