@@ -60,7 +60,7 @@ constexpr Entry kTable[] = {
     {"6.8", "contenterror"},  // UTF-8 string reply required
     {"6.9", "contenterror"},  // UTF-8 header message cannot be transferred
     {"7.0", "securityerror"}, // other or undefined security status
-    {"7.1", "rejected"},      // delivery not authorized, message refused
+    {"7.1", "securityerror"}, // delivery not authorized, message refused
     {"7.2", "systemerror"},   // mailing list expansion prohibited
     {"7.3", "securityerror"}, // security conversion required but not possible
     {"7.4", "securityerror"}, // security features not supported
