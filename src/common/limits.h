@@ -19,5 +19,8 @@ inline constexpr std::size_t kMaxRecipients = 100000;
 inline constexpr std::size_t kMaxDiagnostic = 4096;
 // Length of an address.
 inline constexpr std::size_t kMaxAddress = 512;
+// A bounce that came back inside another notice (message/rfc822 of a mailer's
+// notice that reports nothing itself) is re-read; this many levels at most.
+inline constexpr int kMaxNestedReports = 2;
 
 }  // namespace bounced::limits

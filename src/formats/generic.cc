@@ -64,6 +64,62 @@ bool boilerplate(std::string_view t) {
                           "if you", "please", "copy of", "automatically", "do not reply", "message details"});
 }
 
+// "<user@example.org>" or "user@example.org" taken out of a line; the rest, squeezed.
+std::string without_address(std::string_view line, const std::string& addr) {
+  std::string out(line);
+  for (std::size_t p; (p = ifind(out, addr)) != std::string::npos;) {
+    std::size_t b = p, e = p + addr.size();
+    if (b > 0 && e < out.size() && out[b - 1] == '<' && out[e] == '>') {
+      --b;
+      ++e;
+    }
+    out.erase(b, e - b);
+  }
+  return squeeze_spaces(out);
+}
+
+// Text after an address: without the brackets, colons and dots that end it.
+std::string_view strip_lead(std::string_view t) {
+  while (!t.empty() && (t.front() == '>' || t.front() == ':' || t.front() == ' ' || t.front() == '.' ||
+                        t.front() == ',' || t.front() == ';' || t.front() == ')' || t.front() == '"' ||
+                        t.front() == '\t'))
+    t.remove_prefix(1);
+  return t;
+}
+
+// A list bullet or a lone field label ("*", "-", "Recipient:", "Address:") says nothing:
+// empty then.
+std::string strip_label(std::string s) {
+  std::string_view t = trim(s);
+  bool letters = false;
+  for (char c : t)
+    if (std::isalnum(static_cast<unsigned char>(c))) letters = true;
+  if (!letters) return {};
+  if (t.size() < 24 && t.back() == ':' && t.find(' ') == std::string_view::npos) return {};
+  return s;
+}
+
+// An SMTP session transcript line: ">>> RCPT TO:<...>" or "<<< 550 ...".
+bool transcript_line(std::string_view t) { return t.starts_with(">>> ") || t.starts_with("<<< "); }
+
+// True when text says nothing about an error, or only boilerplate without any code.
+bool weak_text(std::string_view t) {
+  if (!error_words(t)) return true;
+  return boilerplate(t) && find_status_code(t).empty() && find_reply_code(t).empty();
+}
+
+// The line that introduces the list the address at lines[i] belongs to: the nearest
+// non-empty line above that names no address and ends with ':'; else empty.
+std::string_view lead_in(const std::vector<std::string_view>& lines, std::size_t i) {
+  for (std::size_t k = i, seen = 0; k > 0 && seen < 12; ++seen) {
+    std::string_view t = trim(lines[--k]);
+    if (t.empty() || t.find('@') != std::string_view::npos) continue;
+    if (t.back() != ':' || t.starts_with("---") || t.starts_with("===") || t.starts_with("***")) return {};
+    return t;
+  }
+  return {};
+}
+
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& l : lines) {
@@ -121,6 +177,12 @@ class GenericReader final : public FormatReader {
     }
 
     std::size_t added = 0;
+    std::vector<std::size_t> weak;  // recipients whose diagnostic says nothing of an error yet
+    auto is_weak = [&](std::size_t k) {
+      for (std::size_t w : weak)
+        if (w == k) return true;
+      return false;
+    };
     for (std::size_t i = 0; i < lines.size() && report.recipients.size() < limits::kMaxRecipients; ++i) {
       std::string_view line = trim(lines[i]);
       if (line.find('@') == std::string_view::npos) continue;
@@ -129,23 +191,61 @@ class GenericReader final : public FormatReader {
         continue;
       for (const auto& addr : find_addresses(line)) {
         if (excluded(addr)) continue;
-        std::string diag(line);
-        for (std::size_t p; (p = ifind(diag, addr)) != std::string::npos;) diag.erase(p, addr.size());
-        for (std::size_t j = i + 1; j < lines.size() && !trim(lines[j]).empty() &&
-                                    find_addresses(lines[j]).empty() && j < i + 6; ++j)
-          diag.append(" ").append(trim(lines[j]));
-        diag = squeeze_spaces(diag);
-        if (!error_words(diag) || boilerplate(diag)) {
+        // The line less the address, and the text after the address alone; both with
+        // the continuation lines (an SMTP transcript's ">>>"/"<<<" lines continue it
+        // even when they name the sender).
+        std::string own = strip_label(without_address(line, addr));
+        std::string after;
+        std::string_view lead_part;
+        if (std::size_t p = ifind(line, addr); p != std::string_view::npos) {
+          after = std::string(strip_lead(line.substr(p + addr.size())));
+          lead_part = line.substr(0, p);
+        }
+        for (std::size_t j = i + 1; j < lines.size() && j < i + 6; ++j) {
+          std::string_view n = trim(lines[j]);
+          if (n.empty() || (!find_addresses(n).empty() && !transcript_line(n))) break;
+          own.append(" ").append(n);
+          after.append(" ").append(n);
+        }
+        own = squeeze_spaces(own);
+        after = squeeze_spaces(after);
+        std::string diag = own;
+        bool lacks = weak_text(diag);
+        if ((lacks || boilerplate(lead_part)) && !weak_text(after)) {
+          // "The following recipients failed: user@example.org. Reason: ..." - the
+          // lead-in before the address is boilerplate; the error follows it.
+          diag = after;
+          lacks = false;
+        }
+        bool from_lead = false;
+        if (lacks) {
           std::string joined = join_lines(error_lines);
           if (!joined.empty()) diag = joined;
+          else if (own.empty()) {
+            // A bare list item ("  * user@example.org"): the line that introduces the
+            // list says what happened ("Delivery to the following recipients was
+            // aborted after 5 hours:"); details may follow further down.
+            std::string lead(lead_in(lines, i));
+            if (!lead.empty()) diag = lead;
+            from_lead = true;
+          }
         }
         RecipientFacts r;
         r.recipient = addr;
         r.diagnostic = diag.substr(0, limits::kMaxDiagnostic);
         r.command = command;
         std::size_t before = report.recipients.size();
-        add_or_merge(report, std::move(r));
-        if (report.recipients.size() > before) ++added;
+        RecipientFacts& stored = add_or_merge(report, std::move(r));
+        std::size_t index = static_cast<std::size_t>(&stored - report.recipients.data());
+        if (report.recipients.size() > before) {
+          ++added;
+          if (from_lead || !error_words(stored.diagnostic)) weak.push_back(index);
+        } else if (is_weak(index) && !own.empty() && stored.diagnostic.find(own) == std::string::npos &&
+                   stored.diagnostic.size() + own.size() < limits::kMaxDiagnostic) {
+          // The address comes again with more detail ("Technical details: ... for
+          // user@example.org"): add it to what was said so far.
+          stored.diagnostic.append(stored.diagnostic.empty() ? "" : " ").append(own);
+        }
       }
     }
     if (added == 0) {

@@ -93,20 +93,52 @@ class SendmailReader final : public FormatReader {
         }
       }
     }
-    // The transcript: the reply lines that name each recipient, and the command before.
+    // The transcript, session by session ("... while talking to HOST:"): the reply
+    // lines that name each recipient, and the command before. The remote's answer
+    // often names no recipient ("<<< 501 ... open relay" to MAIL From, "<<< 550 No such
+    // user" to RCPT To); Sendmail's own line that follows it names the recipient that
+    // failed with it ("554 <user@example.org>... Remote protocol error"). That answer
+    // is the cause: it goes before Sendmail's line, with the command it answered.
     std::string last_cmd;
+    std::string last_cmd_addr;  // the address of "RCPT To:<...>", if any
+    std::string pending;        // the remote's answer that no recipient took yet
+    std::string pending_cmd, pending_addr;
     for (std::string_view line : tlines) {
       std::string_view t = trim(line);
-      if (t.starts_with(">>> ")) {
-        last_cmd = command_in_text(std::string("in reply to ").append(t.substr(4)));
+      if (icontains(t, "while talking to ")) {
+        last_cmd.clear();
+        last_cmd_addr.clear();
+        pending.clear();
         continue;
       }
-      std::string_view reply = t.starts_with("<<< ") ? t.substr(4) : t;
+      if (t.starts_with(">>> ")) {
+        last_cmd = command_in_text(std::string("in reply to ").append(t.substr(4)));
+        last_cmd_addr = last_cmd == "RCPT" ? first_address(t) : std::string();
+        pending.clear();
+        continue;
+      }
+      bool remote = t.starts_with("<<< ");
+      std::string_view reply = remote ? t.substr(4) : t;
       if (reply.size() < 4 || (reply[0] != '4' && reply[0] != '5')) continue;
+      bool named = false;
       for (auto& r : report.recipients) {
         if (!icontains(reply, r.recipient)) continue;
-        if (r.diagnostic.empty()) r.diagnostic = squeeze_spaces(reply).substr(0, limits::kMaxDiagnostic);
-        if (r.command.empty() && t.starts_with("<<< ")) r.command = last_cmd;
+        named = true;
+        bool fresh = r.diagnostic.empty();
+        if (fresh) r.diagnostic = squeeze_spaces(reply).substr(0, limits::kMaxDiagnostic);
+        if (r.command.empty() && remote) r.command = last_cmd;
+        if (!remote && fresh && !pending.empty() &&
+            (pending_addr.empty() || iequals(pending_addr, r.recipient))) {
+          r.diagnostic = squeeze_spaces(pending + " " + r.diagnostic).substr(0, limits::kMaxDiagnostic);
+          if (r.command.empty()) r.command = pending_cmd;
+        }
+      }
+      if (remote && !named) {
+        if (pending.size() < limits::kMaxDiagnostic) pending.append(pending.empty() ? "" : " ").append(reply);
+        pending_cmd = last_cmd;
+        pending_addr = last_cmd_addr;
+      } else if (named) {
+        pending.clear();
       }
     }
     if (report.recipients.size() == before) return false;

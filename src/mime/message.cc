@@ -3,6 +3,8 @@
 
 #include <mimetic/mimetic.h>
 
+#include <sstream>
+
 #include "common/limits.h"
 #include "common/strutil.h"
 #include "mime/charset.h"
@@ -80,6 +82,18 @@ std::string decode_body(const std::string& body, const HeaderList& h) {
   return normalize_newlines(decoded);
 }
 
+// True when a returned message's header says that it is a mailer's report itself:
+// a multipart/report, or sent by MAILER-DAEMON/postmaster, or auto-generated with a
+// bounce's Subject.
+bool looks_like_report(const HeaderList& h) {
+  std::string_view ct = h.get("Content-Type");
+  if (icontains(ct, "multipart/report")) return true;
+  std::string_view from = h.get("From");
+  for (std::string_view who : {"mailer-daemon", "postmaster@", "mail delivery", "mail.delivery"})
+    if (icontains(from, who)) return true;
+  return false;
+}
+
 bool is_message_type(std::string_view t) {
   return t == "message/rfc822" || t == "message/global" || t == "message/rfc822-headers" ||
          t == "message/partial" || t == "message/news";
@@ -112,6 +126,13 @@ class Walker {
       if (!kids.empty()) {
         HeaderList inner = convert_header(kids.front()->header());
         if (!msg_.has_original && !in_original) {
+          if (looks_like_report(inner)) {
+            std::ostringstream os;
+            os << *kids.front();
+            msg_.nested_report = os.str();
+            if (msg_.nested_report.size() > limits::kMaxMessageBytes)
+              msg_.nested_report.resize(limits::kMaxMessageBytes);
+          }
           msg_.original_headers = inner;
           msg_.has_original = true;
         }
@@ -120,6 +141,7 @@ class Walker {
         std::string text = decode_body(e.body(), p.headers);
         parse_header_block(text, msg_.original_headers);
         msg_.has_original = !msg_.original_headers.empty();
+        if (msg_.has_original && looks_like_report(msg_.original_headers)) msg_.nested_report = std::move(text);
       }
       msg_.parts.push_back(std::move(p));
       return;

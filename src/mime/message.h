@@ -27,6 +27,10 @@ struct Message {
   std::vector<Part> parts;          // leaves in document order
   HeaderList original_headers;      // header of the first returned original, if any
   bool has_original = false;
+  // The whole first returned message (outside any original) when its header says it
+  // is itself a mailer's report (a bounce forwarded or returned inside a notice);
+  // empty otherwise. The parser may read it as a report of its own.
+  std::string nested_report;
   std::vector<std::string> warnings;  // limits hit, truncation
 
   // First part of the given type outside any returned original, or nullptr.

@@ -6,6 +6,7 @@
 #include "classify/reasons.h"
 #include "common/address.h"
 #include "common/date.h"
+#include "common/limits.h"
 #include "common/strutil.h"
 #include "formats/reader.h"
 #include "formats/text_scan.h"
@@ -78,9 +79,17 @@ void diagnostics_from_text(std::string_view body, Report& report) {
   }
 }
 
+ParseResult parse_at(std::string_view raw, const ParseOptions& options, int depth);
+
 }  // namespace
 
 ParseResult parse_message(std::string_view raw, const ParseOptions& options) {
+  return parse_at(raw, options, 0);
+}
+
+namespace {
+
+ParseResult parse_at(std::string_view raw, const ParseOptions& options, int depth) {
   ParseResult result;
   Message msg = read_message(raw);
   result.warnings = msg.warnings;
@@ -108,6 +117,16 @@ ParseResult parse_message(std::string_view raw, const ParseOptions& options) {
       }
     }
     found = report.kind != ReportKind::kNone && !report.recipients.empty();
+  }
+  if (!found && depth < limits::kMaxNestedReports && !msg.nested_report.empty() &&
+      looks_like_bounce(in.from, in.subject)) {
+    // A mailer's notice that reports nothing itself but returns a report (a bounce
+    // relayed or forwarded inside message/rfc822): the inner report is the bounce.
+    ParseResult inner = parse_at(msg.nested_report, options, depth + 1);
+    if (inner.report.kind == ReportKind::kBounce && !inner.report.recipients.empty()) {
+      inner.warnings.insert(inner.warnings.begin(), result.warnings.begin(), result.warnings.end());
+      return inner;
+    }
   }
   if (!found) found = read_auto_reply(msg, report);
   if (!found) {
@@ -152,5 +171,7 @@ ParseResult parse_message(std::string_view raw, const ParseOptions& options) {
   }
   return result;
 }
+
+}  // namespace
 
 }  // namespace bounced

@@ -105,6 +105,12 @@ std::string find_reply_code_at(std::string_view t, bool leading) {
   // 2. Right before an enhanced status code, or after a phrase naming the answer.
   for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
     if (!reply_at(t, i)) continue;
+    // A session transcript's answer line: "<<< 550 ..." (a 2xx there is a greeting or
+    // an accepted command, not the failure).
+    if (i >= 4 && t.substr(i - 4, 4) == "<<< ") {
+      if (t[i] == '2') continue;
+      return std::string(t.substr(i, 3));
+    }
     std::size_t j = i + 3;
     while (j < t.size() && (t[j] == ' ' || t[j] == '-')) ++j;
     if (match_status_at(t, j)) return std::string(t.substr(i, 3));

@@ -35,3 +35,9 @@ TEST_CASE("reply codes: IPv6 groups and quoted greetings are no answer") {
   CHECK(find_reply_code("220 ready") == "220");
   CHECK(find_reply_code("error: 550 denied") == "550");
 }
+
+TEST_CASE("reply codes: a session transcript's answer line") {
+  CHECK(find_reply_code(">>> MAIL FROM:<a@example.com> <<< 550 refused") == "550");
+  CHECK(find_reply_code(">>> QUIT <<< 221 bye >>> RCPT TO:<b@example.org> <<< 554 no") == "554");
+  CHECK(find_reply_code(">>> DATA <<< 250 ok") == "");
+}

@@ -38,6 +38,27 @@ TEST_CASE("multipart/report is walked into parts; the original's header is kept"
   CHECK(m.body_text().find("It did not work.") != std::string::npos);
   CHECK(m.has_original);
   CHECK(m.original_headers.get("Message-ID") == "<abc@example.com>");
+  CHECK(m.nested_report.empty());  // an ordinary original is no report
+}
+
+TEST_CASE("a report returned inside message/rfc822 is kept whole for re-reading") {
+  std::string raw =
+      "From: MAILER-DAEMON@gw.example.net\n"
+      "Content-Type: multipart/mixed; boundary=\"o1\"\n"
+      "\n--o1\nContent-Type: text/plain\n\nNothing here.\n"
+      "--o1\nContent-Type: message/rfc822\n\n"
+      "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"i1\"\n"
+      "\n--i1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+      "Final-Recipient: rfc822; gone@example.org\nAction: failed\nStatus: 5.1.1\n"
+      "--i1--\n"
+      "--o1--\n";
+  Message m = read_message(raw);
+  REQUIRE(m.has_original);
+  CHECK(m.find("message/delivery-status") == nullptr);  // not the outer message's own
+  Message inner = read_message(m.nested_report);
+  REQUIRE(inner.find("message/delivery-status") != nullptr);
+  CHECK(inner.find("message/delivery-status")->text.find("gone@example.org") != std::string::npos);
 }
 
 TEST_CASE("hostile MIME: unclosed boundaries and deep nesting are read without a crash") {
