@@ -41,6 +41,13 @@ check "maildir entry" grep -q '1700000000.1.host' "$T/md.out"
 "$B" parse --explain "$sample" >"$T/explain.out"
 check "explain field" grep -q '"explain":\[' "$T/explain.out"
 
+# many paths are parsed on several threads; the output keeps the order of the paths
+find "$SRC/tests/corpus" -name '*.eml' | sort >"$T/all.list"
+xargs "$B" parse --jobs 1 <"$T/all.list" >"$T/jobs1.out"
+xargs "$B" parse --jobs 4 <"$T/all.list" >"$T/jobs4.out"
+check "parse output does not depend on --jobs" cmp -s "$T/jobs1.out" "$T/jobs4.out"
+check "parse --jobs read every sample" test "$(wc -l <"$T/jobs1.out")" -gt 40
+
 # rules lint: the shipped rules pass; a broken file is reported with file:line
 check "shipped rules lint" "$B" rules lint "$SRC/rules"
 mkdir -p "$T/rules"

@@ -10,7 +10,8 @@ namespace {
 void usage(std::ostream& out) {
   out << "usage: bouncectl COMMAND [OPTIONS]\n"
          "commands:\n"
-         "  parse [--explain] [--rules DIR] PATH...   read returned messages, print JSON lines\n"
+         "  parse [--explain] [--rules DIR] [--jobs N] PATH...\n"
+         "                                            read returned messages, print JSON lines (all cores)\n"
          "  rules lint [DIR]                          check a rules directory\n"
          "  rules test [--rules DIR] [--status S] [--reply R] [--action A] [--remote-mta H]\n"
          "             [--reporting-mta H] [--recipient ADDR] [--command C] --text TEXT\n"

@@ -23,6 +23,7 @@
 #include "server/server.h"
 #include "server/socketmap.h"
 #include "server/writer.h"
+#include "store/reader_pool.h"
 #include "store/sqlite_store.h"
 
 using namespace bounced;
@@ -89,7 +90,9 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context io;
-  std::unique_ptr<SqliteStore> writer_store, reader_store;
+  std::unique_ptr<SqliteStore> writer_store;
+  std::unique_ptr<ReaderPool> readers;
+  const unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   try {
     writer_store = std::make_unique<SqliteStore>(opt.db, opt.policy);
   } catch (const SchemaError& e) {
@@ -112,13 +115,13 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    reader_store = std::make_unique<SqliteStore>(opt.db, opt.policy, true);
+    readers = std::make_unique<ReaderPool>(opt.db, opt.policy, threads);
   } catch (const std::exception& e) {
     spdlog::critical("store: {}", e.what());
     return 73;
   }
   Writer writer(*writer_store, opt.max_group);
-  Server server(io, opt.server, *reader_store, writer, classifier);
+  Server server(io, opt.server, *readers, writer, classifier);
   std::unique_ptr<SocketmapServer> socketmap;
   auto secure = [&](const std::string& path, const std::string& group) -> bool {
     unsigned mode = 0660;
@@ -136,7 +139,7 @@ int main(int argc, char** argv) {
     mode_t old = umask(0777 & ~0770);
     server.start();
     if (!opt.socketmap.empty()) {
-      socketmap = std::make_unique<SocketmapServer>(io, opt.socketmap, *reader_store, opt.socketmap_defer_remaining);
+      socketmap = std::make_unique<SocketmapServer>(io, opt.socketmap, *readers, opt.socketmap_defer_remaining);
       socketmap->start();
     }
     umask(old);
@@ -195,8 +198,17 @@ int main(int argc, char** argv) {
   };
   signals.async_wait(on_signal);
 
-  spdlog::info("bounced {} ready: db {}, socket {}, rules {}", BOUNCED_VERSION, opt.db, opt.socket, opt.rules);
+  spdlog::info("bounced {} ready: db {}, socket {}, rules {}, {} I/O threads", BOUNCED_VERSION, opt.db, opt.socket,
+               opt.rules, threads);
+  std::vector<std::thread> io_threads;
+  for (unsigned i = 1; i < threads; ++i)
+    io_threads.emplace_back([&io, i] {
+      ReaderPool::bind_thread(i);
+      io.run();
+    });
+  ReaderPool::bind_thread(0);
   io.run();
+  for (auto& t : io_threads) t.join();
   if (drainer.joinable()) drainer.join();
   writer.stop();
   spdlog::info("stopped");

@@ -47,6 +47,7 @@ int parse_daemon_options(int argc, char** argv, DaemonOptions& o, bool& exit_now
       ("verp-prefix", po::value(&o.server.verp_prefix)->default_value(o.server.verp_prefix), "local-part prefix of VERP bounce addresses")
       ("verp-delimiter", po::value(&verp_delim)->default_value(verp_delim), "VERP delimiter character")
       ("max-message-bytes", po::value(&o.server.max_message_bytes)->default_value(o.server.max_message_bytes), "largest message accepted for ingest")
+      ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads serving the sockets, each with its own read connection (0: one per core)")
       ("client-timeout", po::value(&o.server.client_timeout_seconds)->default_value(o.server.client_timeout_seconds), "seconds a client may stay idle")
       ("log-level", po::value(&o.log_level)->default_value(o.log_level), "trace, debug, info, warn, error")
       ("user", po::value(&o.user), "user to run as when started as root (required then, unless --allow-root)")

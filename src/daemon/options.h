@@ -22,6 +22,7 @@ struct DaemonOptions {
   ServerConfig server;
   CountingPolicy policy;
   std::size_t max_group = 256;
+  unsigned threads = 0;                // I/O threads; 0: one per core
 };
 
 // Parses the command line and the config file (--config, default

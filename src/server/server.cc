@@ -20,7 +20,7 @@ using local = asio::local::stream_protocol;
 class Server::Session : public std::enable_shared_from_this<Server::Session> {
  public:
   Session(Server& server, local::socket sock)
-      : server_(server), sock_(std::move(sock)), timer_(server.io_),
+      : server_(server), sock_(std::move(sock)), timer_(sock_.get_executor()),
         buf_(kMaxRequestLine + 1) {}
 
   void start() {
@@ -95,11 +95,11 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
     try {
       switch (req.verb) {
         case Verb::kIngest: return read_payload(req.length);
-        case Verb::kStatus: return write(ok_reply(status_array_json(server_.reader_.status(req.args, now))), false);
-        case Verb::kHistory: return write(ok_reply(history_json(server_.reader_.history(req.args[0]))), false);
+        case Verb::kStatus: return write(ok_reply(status_array_json(server_.readers_.local().status(req.args, now))), false);
+        case Verb::kHistory: return write(ok_reply(history_json(server_.readers_.local().history(req.args[0]))), false);
         case Verb::kExport:
-          return write(ok_reply(status_array_json(server_.reader_.list_state(req.args[0] == "hard" ? AddressState::kHard : AddressState::kSoft, now))), false);
-        case Verb::kStats: return write(ok_reply(stats_json(server_.reader_.stats(), server_.writer_.commits())), false);
+          return write(ok_reply(status_array_json(server_.readers_.local().list_state(req.args[0] == "hard" ? AddressState::kHard : AddressState::kSoft, now))), false);
+        case Verb::kStats: return write(ok_reply(stats_json(server_.readers_.local().stats(), server_.writer_.commits())), false);
         case Verb::kPing: return write(ok_reply("{}"), false);
         case Verb::kActivity: return submit_admin_write(req, now);
         case Verb::kUnsuppress: return submit_admin_write(req, now);
@@ -137,7 +137,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
         spdlog::info("unsuppress {} by uid {}: {}", args[0], self->peer_.uid, *changed ? "reset" : "was not suppressed");
         reply = ok_reply(std::string("{\"changed\":") + (*changed ? "true" : "false") + "}");
       }
-      asio::post(self->server_.io_, [self, reply] { self->write(reply, false); });
+      asio::post(self->sock_.get_executor(), [self, reply] { self->write(reply, false); });
     };
     server_.writer_.submit(std::move(job));
   }
@@ -158,7 +158,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
   }
 
   void ingest(const std::shared_ptr<std::string>& payload) {
-    auto classifier = server_.classifier_;
+    auto classifier = server_.classifier();
     ParseOptions opt;
     opt.classifier = classifier.get();
     opt.verp_prefix = server_.cfg_.verp_prefix;
@@ -198,7 +198,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
             .add("flag", flag).add_raw("recipients", std::to_string(out->decisions.size()));
         reply = ok_reply(o.str());
       }
-      asio::post(self->server_.io_, [self, reply] { self->write(reply, false); });
+      asio::post(self->sock_.get_executor(), [self, reply] { self->write(reply, false); });
     };
     server_.writer_.submit(std::move(job));
   }
@@ -210,26 +210,30 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
   PeerCred peer_;
 };
 
-Server::Server(asio::io_context& io, ServerConfig cfg, Store& reader, Writer& writer,
+Server::Server(asio::io_context& io, ServerConfig cfg, ReaderPool& readers, Writer& writer,
                std::shared_ptr<const Classifier> classifier)
-    : io_(io), cfg_(std::move(cfg)), reader_(reader), writer_(writer), classifier_(std::move(classifier)) {}
+    : io_(io), cfg_(std::move(cfg)), readers_(readers), writer_(writer), classifier_(std::move(classifier)) {}
 
 void Server::start() {
   ::unlink(cfg_.socket_path.c_str());
-  acceptor_ = std::make_unique<local::acceptor>(io_, local::endpoint(cfg_.socket_path));
+  acceptor_ = std::make_unique<local::acceptor>(asio::make_strand(io_), local::endpoint(cfg_.socket_path));
   accept();
 }
 
 void Server::stop() {
-  if (acceptor_) {
+  if (!acceptor_) return;
+  // The acceptor belongs to its strand: close it there, not under a pending accept.
+  asio::post(acceptor_->get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor_->close(ignored);
     ::unlink(cfg_.socket_path.c_str());
-  }
+  });
 }
 
 void Server::accept() {
-  acceptor_->async_accept([this](const boost::system::error_code& ec, local::socket sock) {
+  // Each session gets its own strand: its handlers never run concurrently, while
+  // different sessions run on all I/O threads.
+  acceptor_->async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec, local::socket sock) {
     if (ec) {
       if (ec != asio::error::operation_aborted) {
         spdlog::warn("socket: accept failed: {}", ec.message());

@@ -5,11 +5,13 @@
 #include <boost/asio.hpp>
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "classify/classifier.h"
 #include "server/permissions.h"
 #include "server/writer.h"
+#include "store/reader_pool.h"
 #include "store/store.h"
 
 namespace bounced {
@@ -25,13 +27,22 @@ struct ServerConfig {
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, ServerConfig cfg, Store& reader, Writer& writer,
+  // Sessions run on strands of io, so io may be run by several threads; readers gives
+  // each thread its own read connection.
+  Server(boost::asio::io_context& io, ServerConfig cfg, ReaderPool& readers, Writer& writer,
          std::shared_ptr<const Classifier> classifier);
   // Binds the socket (replacing a stale one) and starts accepting.
   void start();
+  // Stops accepting (safe from any thread).
   void stop();
-  void set_classifier(std::shared_ptr<const Classifier> c) { classifier_ = std::move(c); }
-  std::shared_ptr<const Classifier> classifier() const { return classifier_; }
+  void set_classifier(std::shared_ptr<const Classifier> c) {
+    std::lock_guard lock(classifier_mu_);
+    classifier_ = std::move(c);
+  }
+  std::shared_ptr<const Classifier> classifier() const {
+    std::lock_guard lock(classifier_mu_);
+    return classifier_;
+  }
   // Called for RELOAD requests; returns an error text or empty.
   std::function<std::string()> on_reload;
 
@@ -41,8 +52,9 @@ class Server {
 
   boost::asio::io_context& io_;
   ServerConfig cfg_;
-  Store& reader_;
+  ReaderPool& readers_;
   Writer& writer_;
+  mutable std::mutex classifier_mu_;
   std::shared_ptr<const Classifier> classifier_;
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> acceptor_;
 };

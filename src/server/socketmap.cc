@@ -61,7 +61,7 @@ std::string socketmap_answer(Store& store, std::string_view request, int defer_a
 
 class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapServer::Session> {
  public:
-  Session(SocketmapServer& srv, local::socket s) : srv_(srv), sock_(std::move(s)), timer_(srv.io_) {}
+  Session(SocketmapServer& srv, local::socket s) : srv_(srv), sock_(std::move(s)), timer_(sock_.get_executor()) {}
   void start() { read(); }
 
  private:
@@ -100,7 +100,7 @@ class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapSe
       }
       if (used == 0) break;
       buf_.erase(0, static_cast<std::size_t>(used));
-      out += netstring(socketmap_answer(srv_.reader_, req, srv_.defer_at_remaining_));
+      out += netstring(socketmap_answer(srv_.readers_.local(), req, srv_.defer_at_remaining_));
     }
     if (buf_.size() > kMaxNetstring + 16) {
       write(netstring("PERM request too long"), true);
@@ -131,25 +131,26 @@ class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapSe
   std::string buf_;
 };
 
-SocketmapServer::SocketmapServer(asio::io_context& io, std::string path, Store& reader, int defer_at_remaining)
-    : io_(io), path_(std::move(path)), reader_(reader), defer_at_remaining_(defer_at_remaining) {}
+SocketmapServer::SocketmapServer(asio::io_context& io, std::string path, ReaderPool& readers, int defer_at_remaining)
+    : io_(io), path_(std::move(path)), readers_(readers), defer_at_remaining_(defer_at_remaining) {}
 
 void SocketmapServer::start() {
   ::unlink(path_.c_str());
-  acceptor_ = std::make_unique<local::acceptor>(io_, local::endpoint(path_));
+  acceptor_ = std::make_unique<local::acceptor>(asio::make_strand(io_), local::endpoint(path_));
   accept();
 }
 
 void SocketmapServer::stop() {
-  if (acceptor_) {
+  if (!acceptor_) return;
+  asio::post(acceptor_->get_executor(), [this] {
     boost::system::error_code ig;
     acceptor_->close(ig);
     ::unlink(path_.c_str());
-  }
+  });
 }
 
 void SocketmapServer::accept() {
-  acceptor_->async_accept([this](const boost::system::error_code& ec, local::socket s) {
+  acceptor_->async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec, local::socket s) {
     if (ec) {
       if (ec != asio::error::operation_aborted) accept();
       return;

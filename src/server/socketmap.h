@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/reader_pool.h"
 #include "store/store.h"
 
 namespace bounced {
@@ -28,7 +29,7 @@ std::string socketmap_answer(Store& store, std::string_view request, int defer_a
 
 class SocketmapServer {
  public:
-  SocketmapServer(boost::asio::io_context& io, std::string path, Store& reader, int defer_at_remaining);
+  SocketmapServer(boost::asio::io_context& io, std::string path, ReaderPool& readers, int defer_at_remaining);
   void start();
   void stop();
 
@@ -37,7 +38,7 @@ class SocketmapServer {
   void accept();
   boost::asio::io_context& io_;
   std::string path_;
-  Store& reader_;
+  ReaderPool& readers_;
   int defer_at_remaining_;
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> acceptor_;
 };

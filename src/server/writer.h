@@ -2,6 +2,7 @@
 // that many concurrent ingests share one transaction (and one fsync) while each is
 // acknowledged only after its commit.
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -41,7 +42,7 @@ class Writer {
   std::condition_variable cv_;
   std::deque<WriteJob> queue_;
   bool stopping_ = false;
-  std::uint64_t commits_ = 0;
+  std::atomic<std::uint64_t> commits_{0};
   std::thread thread_;
 };
 

@@ -1,0 +1,28 @@
+// reader_pool.cc - per-thread read connections.
+#include "store/reader_pool.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "store/sqlite_store.h"
+
+namespace bounced {
+
+namespace {
+thread_local std::size_t t_reader_index = 0;
+}
+
+ReaderPool::ReaderPool(const std::string& db, const CountingPolicy& policy, std::size_t threads) {
+  const std::size_t n = std::max<std::size_t>(1, threads);
+  for (std::size_t i = 0; i < n; ++i) stores_.push_back(std::make_unique<SqliteStore>(db, policy, true));
+}
+
+ReaderPool::ReaderPool(std::vector<std::unique_ptr<Store>> stores) : stores_(std::move(stores)) {
+  if (stores_.empty()) throw std::invalid_argument("reader pool: no store");
+}
+
+Store& ReaderPool::local() { return *stores_[t_reader_index < stores_.size() ? t_reader_index : 0]; }
+
+void ReaderPool::bind_thread(std::size_t index) { t_reader_index = index; }
+
+}  // namespace bounced
