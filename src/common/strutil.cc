@@ -35,26 +35,45 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
+namespace {
+
+// How common a byte is in mail text, roughly (lower is rarer): the anchor of a
+// case-insensitive search is the needle's rarest byte, so memchr stops on few
+// false candidates. Spaces, '-', '=' and the common letters are frequent in
+// bounces; digits and rare letters are not.
+int commonness(char c) {
+  static constexpr std::string_view kByFrequency = " e-taoinsrhldcum=pfgywb.v,:kx/<>@jqz";
+  const char l = lower_char(c);
+  const std::size_t at = kByFrequency.find(l);
+  return at == std::string_view::npos ? 0 : static_cast<int>(at == 0 ? 100 : 100 - at);
+}
+
+}  // namespace
+
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) {
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
   const std::size_t n = hay.size(), m = needle.size();
   if (n < m || from > n - m) return std::string_view::npos;
-  // memchr (vectorised) finds candidates for the first character in either case.
-  const char lo = lower_char(needle[0]);
+  // memchr (vectorised) finds candidates for the needle's rarest byte (the anchor, at
+  // offset k) in either case; each candidate is then compared whole.
+  std::size_t k = 0;
+  for (std::size_t i = 1; i < m && i < 32; ++i)
+    if (commonness(needle[i]) < commonness(needle[k])) k = i;
+  const char lo = lower_char(needle[k]);
   const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 32) : lo;
   const char* base = hay.data();
   const std::size_t last = n - m;  // last possible start
-  auto next = [&](char c, std::size_t at) -> std::size_t {
+  auto next = [&](char c, std::size_t at) -> std::size_t {  // next start whose anchor is c
     if (at > last) return std::string_view::npos;
-    const void* p = std::memchr(base + at, c, last - at + 1);
-    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - base) : std::string_view::npos;
+    const void* p = std::memchr(base + at + k, c, last - at + 1);
+    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - base) - k : std::string_view::npos;
   };
   std::size_t next_lo = next(lo, from);
   std::size_t next_up = up == lo ? std::string_view::npos : next(up, from);
   for (;;) {
     std::size_t p = std::min(next_lo, next_up);
     if (p == std::string_view::npos) return p;
-    std::size_t j = 1;
+    std::size_t j = 0;
     while (j < m && lower_char(base[p + j]) == lower_char(needle[j])) ++j;
     if (j == m) return p;
     if (p == next_lo) next_lo = next(lo, p + 1);
@@ -145,16 +164,20 @@ std::string sanitize_utf8(std::string_view s) {
 }
 
 std::string normalize_newlines(std::string_view s) {
+  // Most mail has no CR at all (LF files, mbox): one memchr, one copy.
+  const char* cr = static_cast<const char*>(std::memchr(s.data(), '\r', s.size()));
+  if (!cr) return std::string(s);
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\r') {
-      out.push_back('\n');
-      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-    } else {
-      out.push_back(c);
-    }
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const void* hit = std::memchr(s.data() + i, '\r', s.size() - i);
+    const std::size_t at = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - s.data()) : s.size();
+    out.append(s.data() + i, at - i);
+    if (at == s.size()) break;
+    out.push_back('\n');  // CR LF and a bare CR both end a line
+    i = at + 1;
+    if (i < s.size() && s[i] == '\n') ++i;
   }
   return out;
 }

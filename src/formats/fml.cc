@@ -42,7 +42,7 @@ class FmlReader final : public FormatReader {
     if (!istarts_with(trim(h.get("X-MLServer")), "fml")) return false;
     if (!icontains(first_address(in.from), "-admin@")) return false;
     if (!icontains(h.get("Message-ID"), "FML")) return false;
-    std::string_view region = cut_original(in.body);
+    std::string_view region = in.no_original;
     std::size_t end = ifind(region, "Original mail as follows");
     if (end != std::string_view::npos) region = region.substr(0, end);
     if (!refusal_text(region) && !refusal_text(in.subject)) return false;

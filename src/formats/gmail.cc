@@ -76,7 +76,7 @@ class GmailReader : public FormatReader {
 
  private:
   bool read_classic(const ReaderInput& in, Report& report) const {
-    std::string_view body = cut_original(in.body);
+    std::string_view body = in.no_original;
     std::size_t end = ifind(body, "----- Message header follows");
     if (end != std::string_view::npos) body = body.substr(0, end);
     std::vector<std::string> rcpts;
@@ -146,7 +146,7 @@ class GmailReader : public FormatReader {
   bool read_modern(const ReaderInput& in, Report& report) const {
     std::vector<std::string> rcpts = failed_recipients_header(in.msg);
     if (rcpts.empty()) return false;
-    std::string_view body = cut_original(in.body);
+    std::string_view body = in.no_original;
     std::string text;
     bool started = false;
     for (std::string_view line : split_lines(body)) {

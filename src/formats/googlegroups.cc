@@ -21,7 +21,7 @@ class GoogleGroupsReader : public FormatReader {
     if (in.has_dsn) return false;
     if (!icontains(in.from, "mailer-daemon@googlemail.com") && !icontains(in.from, "mailer-daemon@google.com"))
       return false;
-    std::string_view body = cut_original(in.body);
+    std::string_view body = in.no_original;
     if (!icontains(body, "groups.google.com") && !icontains(body, "Google Groups")) return false;
     std::vector<std::string> rcpts = failed_recipients_header(in.msg);
     if (rcpts.empty()) return false;

@@ -29,7 +29,7 @@ class KddiReader final : public FormatReader {
 
   bool read(const ReaderInput& in, Report& report) const override {
     if (in.has_dsn) return false;
-    std::string_view region = cut_original(in.body);
+    std::string_view region = in.no_original;
     std::size_t start = std::string_view::npos;
     for (std::string_view lead : {"Your mail sent on:", "Your mail attempted to be delivered on:"}) {
       std::size_t p = ifind(region, lead);

@@ -30,7 +30,7 @@ class Office365Reader : public FormatReader {
 
   bool read(const ReaderInput& in, Report& report) const override {
     if (in.has_dsn) return false;
-    std::string_view body = cut_original(in.body);
+    std::string_view body = in.no_original;
     std::size_t p = ifind(body, "Diagnostic information for administrators:");
     if (p == std::string_view::npos) return false;
     std::string_view diag_part = body.substr(p);

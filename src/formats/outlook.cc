@@ -25,7 +25,7 @@ class OutlookReader : public FormatReader {
     bool hotmail = contains_any(in.from, {"@hotmail.com", "@mail.hotmail.com", "@outlook.com"}) ||
                    contains_any(report.reporting_mta, {".hotmail.com", "outlook.com"});
     if (!hotmail) return false;
-    std::string_view body = cut_original(in.body);
+    std::string_view body = in.no_original;
     static constexpr std::string_view kLead = "This is an automatically generated Delivery Status Notification";
     std::size_t p = ifind(body, kLead);
     if (p == std::string_view::npos) return false;

@@ -20,6 +20,9 @@ struct ReaderInput {
   std::string from;     // decoded From of the bounce
   std::string subject;  // decoded Subject of the bounce
   bool has_dsn = false; // a message/delivery-status part was read already
+  // body up to the returned original (cut_original(body)), computed once per message
+  // for all readers; a view into body.
+  std::string_view no_original;
 };
 
 class FormatReader {

@@ -1,6 +1,8 @@
 // text_scan.cc - helpers that plain-text format readers share.
 #include "formats/text_scan.h"
 
+#include "common/literal_set.h"
+
 #include <cctype>
 
 #include "common/address.h"
@@ -29,7 +31,9 @@ std::string_view text_between(std::string_view body, std::initializer_list<std::
 }
 
 std::string_view cut_original(std::string_view body) {
-  static const std::string_view markers[] = {
+  // The markers before a returned copy of the original message, all searched in one
+  // pass (the body may hold a large original).
+  static const LiteralSet markers({
       "--- Below this line is a copy of the message",
       "------ This is a copy of the message",
       "------ This is a copy of your message",
@@ -44,15 +48,9 @@ std::string_view cut_original(std::string_view body) {
       "--- The header of the original message is following",
       "------ The header of the original message ------",
       "Original message headers:",
-      "   ----- Transcript of session follows -----",
-  };
-  std::size_t end = body.size();
-  for (auto m : markers) {
-    if (m == "   ----- Transcript of session follows -----") continue;
-    std::size_t p = ifind(body, m);
-    if (p != std::string_view::npos && p < end) end = p;
-  }
-  return body.substr(0, end);
+  });
+  std::size_t end = markers.earliest(body);
+  return end == std::string_view::npos ? body : body.substr(0, end);
 }
 
 bool is_mailer_address(std::string_view addr) {

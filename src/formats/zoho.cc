@@ -58,7 +58,7 @@ class ZohoReader : public FormatReader {
       cur = RecipientFacts{};
       text.clear();
     };
-    std::string_view body = cut_original(in.body);
+    std::string_view body = in.no_original;
     for (std::string_view line : split_lines(body)) {
       std::string_view t = trim(line);
       if (istarts_with(t, "[Status:") && icontains(t, "Address:")) {

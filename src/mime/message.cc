@@ -16,17 +16,20 @@ namespace {
 
 // Counts entity declarations; returns the offset where the limit is crossed, or npos.
 std::size_t entity_limit_offset(std::string_view raw) {
+  // Each marker's next occurrence is searched again only after it was counted, so
+  // the text is scanned once per marker, not once per entity.
   std::size_t count = 0;
-  for (std::size_t pos = 0; pos < raw.size();) {
-    std::size_t b = ifind(raw, "boundary=", pos);
-    std::size_t m = ifind(raw, "message/", pos);
-    std::size_t next = std::min(b, m);
+  std::size_t b = ifind(raw, "boundary=");
+  std::size_t m = ifind(raw, "message/");
+  for (;;) {
+    const std::size_t next = std::min(b, m);
     if (next == std::string_view::npos) break;
     if (++count > limits::kMaxMimeEntities) {
       std::size_t line = raw.rfind('\n', next);
       return line == std::string_view::npos ? next : line + 1;
     }
-    pos = next + 8;
+    if (next == b) b = ifind(raw, "boundary=", next + 9);
+    else m = ifind(raw, "message/", next + 8);
   }
   return std::string_view::npos;
 }

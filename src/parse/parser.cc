@@ -52,8 +52,8 @@ void complete_codes(RecipientFacts& r) {
 // A DSN without Diagnostic-Code often has the SMTP reply in its text part, on the line
 // that names the recipient (OpenSMTPD "user@example.org: 550 5.1.1 ...", Postfix
 // "<user@example.org>: host ... said: ..."): take it, with its continuation lines.
-void diagnostics_from_text(std::string_view body, Report& report) {
-  std::vector<std::string_view> lines = split_lines(cut_original(body));
+void diagnostics_from_text(std::string_view no_original, Report& report) {
+  std::vector<std::string_view> lines = split_lines(no_original);
   for (auto& r : report.recipients) {
     if (!r.diagnostic.empty() || r.recipient.empty()) continue;
     for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -96,8 +96,9 @@ ParseResult parse_at(std::string_view raw, const ParseOptions& options, int dept
   Report& report = result.report;
 
   ReaderInput in{msg, msg.body_text(), first_address(msg.headers.decoded("From")),
-                 msg.headers.decoded("Subject"), false};
+                 msg.headers.decoded("Subject"), false, {}};
   in.from = msg.headers.decoded("From");
+  in.no_original = cut_original(in.body);
 
   bool found = read_feedback_report(msg, report);
   if (!found) {
@@ -150,7 +151,7 @@ ParseResult parse_at(std::string_view raw, const ParseOptions& options, int dept
     report.recipients.push_back(r);
   }
   if (report.kind == ReportKind::kBounce) {
-    diagnostics_from_text(in.body, report);
+    diagnostics_from_text(in.no_original, report);
     assign_commands(in.body, report);
   }
   for (auto& r : report.recipients) {

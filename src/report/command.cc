@@ -1,6 +1,8 @@
 // command.cc - the SMTP command an error answered, from MTA phrases and transcripts.
 #include "report/command.h"
 
+#include "common/literal_set.h"
+
 #include <vector>
 
 #include "common/strutil.h"
@@ -43,6 +45,7 @@ std::vector<Exchange> transcript(std::string_view body) {
 }  // namespace
 
 std::string command_in_text(std::string_view text) {
+  // Listed from the most specific; the first listed phrase found decides.
   static const std::pair<std::string_view, std::string_view> phrases[] = {
       {"in reply to end of data", "DATA"},
       {"in reply to data", "DATA"},
@@ -59,11 +62,14 @@ std::string command_in_text(std::string_view text) {
       {"after helo", "HELO"},
       {"after initial connection", "CONN"},
       {"in reply to starttls", "STARTTLS"},
-      {"while talking to", ""},
   };
-  for (auto [p, c] : phrases)
-    if (!c.empty() && icontains(text, p)) return std::string(c);
-  return {};
+  static const LiteralSet set([] {
+    std::vector<std::string_view> v;
+    for (auto [p, c] : phrases) v.push_back(p);
+    return v;
+  }());
+  const int i = set.first_listed(text);
+  return i < 0 ? std::string() : std::string(phrases[i].second);
 }
 
 void assign_commands(std::string_view body, Report& report) {

@@ -5,13 +5,15 @@
 
 #include "common/address.h"
 #include "formats/reader.h"
+#include "formats/text_scan.h"
 #include "mime/message.h"
 #include "report/dsn.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view raw(reinterpret_cast<const char*>(data), size);
   bounced::Message msg = bounced::read_message(raw);
-  bounced::ReaderInput in{msg, msg.body_text(), msg.headers.decoded("From"), msg.headers.decoded("Subject"), false};
+  bounced::ReaderInput in{msg, msg.body_text(), msg.headers.decoded("From"), msg.headers.decoded("Subject"), false, {}};
+  in.no_original = bounced::cut_original(in.body);
   for (const auto& reader : bounced::readers()) {
     bounced::Report report;
     (void)reader->read(in, report);

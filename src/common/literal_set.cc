@@ -1,0 +1,48 @@
+// literal_set.cc - one-pass phrase search with RE2.
+#include "common/literal_set.h"
+
+#include <re2/re2.h>
+
+#include <string>
+
+namespace bounced {
+
+namespace {
+RE2::Options options() {
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  o.set_log_errors(false);
+  o.set_encoding(RE2::Options::EncodingLatin1);  // bytes: mail text need not be UTF-8
+  return o;
+}
+}  // namespace
+
+LiteralSet::LiteralSet(const std::vector<std::string_view>& phrases) {
+  std::string alternation = "(";
+  for (std::size_t i = 0; i < phrases.size(); ++i) {
+    const std::string quoted = RE2::QuoteMeta(re2::StringPiece(phrases[i].data(), phrases[i].size()));
+    alternation += (i ? "|" : "") + quoted;
+    each_.push_back(std::make_unique<RE2>(quoted, options()));
+  }
+  alternation += ")";
+  any_ = std::make_unique<RE2>(alternation, options());
+}
+
+LiteralSet::~LiteralSet() = default;
+
+std::size_t LiteralSet::earliest(std::string_view text) const {
+  re2::StringPiece in(text.data(), text.size()), hit;
+  if (!RE2::PartialMatch(in, *any_, &hit)) return std::string_view::npos;
+  return static_cast<std::size_t>(hit.data() - text.data());
+}
+
+int LiteralSet::first_listed(std::string_view text) const {
+  // One pass decides whether any phrase occurs; only then is the list order resolved.
+  if (earliest(text) == std::string_view::npos) return -1;
+  re2::StringPiece in(text.data(), text.size());
+  for (std::size_t i = 0; i < each_.size(); ++i)
+    if (RE2::PartialMatch(in, *each_[i])) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace bounced
