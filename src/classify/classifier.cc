@@ -6,6 +6,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <mutex>
 
 #include "classify/reasons.h"
 #include "classify/status_table.h"
@@ -55,42 +56,55 @@ bool any_host(const std::vector<std::string>& patterns, const std::string& host)
   return false;
 }
 
-std::unique_ptr<re2::RE2::Set> build_set(const std::vector<Rule>& rules, bool case_sensitive,
-                                    std::vector<std::size_t>& owner,
-                                    std::vector<std::unique_ptr<re2::RE2>>& singles) {
-  RE2::Options o;
-  o.set_case_sensitive(case_sensitive);
-  o.set_log_errors(false);
-  o.set_max_mem(256 << 20);
-  auto set = std::make_unique<re2::RE2::Set>(o, RE2::UNANCHORED);
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    if (rules[i].case_sensitive != case_sensitive) continue;
-    for (const auto& p : rules[i].text) {
-      if (set->Add(p, nullptr) < 0) continue;  // the loader checked it already
-      owner.push_back(i);
-      singles.push_back(std::make_unique<re2::RE2>(p, o));
-    }
-  }
-  if (owner.empty() || !set->Compile()) return nullptr;
-  return set;
-}
+}  // namespace
 
-// Appends the rules whose text matched to out (as rule indices).
-void match_set(const re2::RE2::Set* set, const std::vector<std::size_t>& owner,
-               const std::vector<std::unique_ptr<re2::RE2>>& singles, const std::string& text,
-               std::vector<std::uint32_t>& out) {
-  if (owner.empty()) return;
-  std::vector<int> found;
-  re2::RE2::Set::ErrorInfo info{};
-  if (set && set->Match(text, &found, &info)) {
-    for (int i : found) out.push_back(static_cast<std::uint32_t>(owner[static_cast<std::size_t>(i)]));
-    return;
+// All text patterns of one case mode in one RE2::Set; the single regexes, used only
+// when the set's DFA runs out of memory, are compiled on that first need (compiling
+// them up front doubled the start-up time of every bouncectl run).
+struct Classifier::PatternSet {
+  RE2::Options options;
+  std::unique_ptr<re2::RE2::Set> set;
+  std::vector<std::size_t> owner;     // pattern index -> rule index
+  std::vector<std::string> patterns;  // pattern index -> text
+  mutable std::once_flag once;
+  mutable std::vector<std::unique_ptr<re2::RE2>> singles;
+
+  PatternSet(const std::vector<Rule>& rules, bool case_sensitive) {
+    options.set_case_sensitive(case_sensitive);
+    options.set_log_errors(false);
+    options.set_max_mem(256 << 20);
+    set = std::make_unique<re2::RE2::Set>(options, RE2::UNANCHORED);
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      if (rules[i].case_sensitive != case_sensitive) continue;
+      for (const auto& p : rules[i].text) {
+        if (set->Add(p, nullptr) < 0) continue;  // the loader checked it already
+        owner.push_back(i);
+        patterns.push_back(p);
+      }
+    }
+    if (owner.empty() || !set->Compile()) set.reset();
   }
-  if (set && info.kind == re2::RE2::Set::kNoError) return;  // no match
-  // The set's DFA ran out of memory: match one by one (still linear time).
-  for (std::size_t i = 0; i < singles.size(); ++i)
-    if (re2::RE2::PartialMatch(text, *singles[i])) out.push_back(static_cast<std::uint32_t>(owner[i]));
-}
+
+  // Appends the rules whose text matched to out (as rule indices).
+  void match(const std::string& text, std::vector<std::uint32_t>& out) const {
+    if (owner.empty()) return;
+    std::vector<int> found;
+    re2::RE2::Set::ErrorInfo info{};
+    if (set && set->Match(text, &found, &info)) {
+      for (int i : found) out.push_back(static_cast<std::uint32_t>(owner[static_cast<std::size_t>(i)]));
+      return;
+    }
+    if (set && info.kind == re2::RE2::Set::kNoError) return;  // no match
+    // The set could not run: match one by one (still linear time).
+    std::call_once(once, [this] {
+      for (const auto& p : patterns) singles.push_back(std::make_unique<re2::RE2>(p, options));
+    });
+    for (std::size_t i = 0; i < singles.size(); ++i)
+      if (re2::RE2::PartialMatch(text, *singles[i])) out.push_back(static_cast<std::uint32_t>(owner[i]));
+  }
+};
+
+namespace {
 
 std::string domain_of(const std::string& addr) {
   std::size_t at = addr.rfind('@');
@@ -104,8 +118,8 @@ Classifier::Classifier(std::vector<Rule> rules) : rules_(std::move(rules)) {
     if (a.tier != b.tier) return a.tier < b.tier;
     return a.order < b.order;
   });
-  set_ci_ = build_set(rules_, false, owner_ci_, fallback_ci_);
-  set_cs_ = build_set(rules_, true, owner_cs_, fallback_cs_);
+  ci_ = std::make_unique<PatternSet>(rules_, false);
+  cs_ = std::make_unique<PatternSet>(rules_, true);
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const Rule& rule = rules_[i];
     const auto idx = static_cast<std::uint32_t>(i);
@@ -182,8 +196,8 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
   // Candidates: rules whose text matched, and rules without text whose status or
   // reply pattern can match; checked in precedence order.
   std::vector<std::uint32_t> candidates;
-  match_set(set_ci_.get(), owner_ci_, fallback_ci_, r.diagnostic, candidates);
-  match_set(set_cs_.get(), owner_cs_, fallback_cs_, r.diagnostic, candidates);
+  ci_->match(r.diagnostic, candidates);
+  cs_->match(r.diagnostic, candidates);
   by_status_.lookup(r.status, candidates);
   by_reply_.lookup(r.reply_code, candidates);
   candidates.insert(candidates.end(), unindexed_.begin(), unindexed_.end());

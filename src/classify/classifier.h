@@ -39,9 +39,8 @@ class Classifier {
   bool conditions_hold(const Rule& rule, const Report& report, const RecipientFacts& r) const;
 
   std::vector<Rule> rules_;  // sorted by tier, then load order
-  std::unique_ptr<re2::RE2::Set> set_ci_, set_cs_;
-  std::vector<std::size_t> owner_ci_, owner_cs_;  // pattern index -> rule index
-  std::vector<std::unique_ptr<re2::RE2>> fallback_ci_, fallback_cs_;  // when the set cannot run
+  struct PatternSet;
+  std::unique_ptr<PatternSet> ci_, cs_;  // text patterns, case-insensitive and sensitive
 
   // Rules without a text condition, indexed by the literal part of their status (or,
   // without a status condition, reply) patterns, so that a recipient is checked only

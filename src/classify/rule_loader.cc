@@ -2,6 +2,7 @@
 #include "classify/rule_loader.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <cctype>
@@ -164,12 +165,15 @@ void load_rules_text(const std::string& text, const std::string& file, RuleSet& 
     for (auto& c : rule.command) c = to_lower(c);
     for (auto& a : rule.action) a = to_lower(a);
     for (const auto& p : rule.text) {
+      // Parsing is enough to know whether RE2 takes the pattern (RE2::Set::Add parses
+      // without compiling); the classifier compiles all patterns together once.
       RE2::Options o;
       o.set_case_sensitive(rule.case_sensitive);
       o.set_log_errors(false);
-      RE2 re(p, o);
-      if (!re.ok()) {
-        set.errors.push_back(where_key(file, *t, "text") + ": regex '" + p + "' refused by RE2: " + re.error());
+      RE2::Set check(o, RE2::UNANCHORED);
+      std::string error;
+      if (check.Add(p, &error) < 0) {
+        set.errors.push_back(where_key(file, *t, "text") + ": regex '" + p + "' refused by RE2: " + error);
         ok = false;
       }
     }
