@@ -14,7 +14,14 @@ thread_local std::size_t t_reader_index = 0;
 
 ReaderPool::ReaderPool(const std::string& db, const CountingPolicy& policy, std::size_t threads) {
   const std::size_t n = std::max<std::size_t>(1, threads);
-  for (std::size_t i = 0; i < n; ++i) stores_.push_back(std::make_unique<SqliteStore>(db, policy, true));
+  // One page-cache budget shared by the readers (the OS page cache holds the rest), so
+  // the daemon's memory does not grow with the number of cores.
+  const int kib = static_cast<int>(std::max<std::size_t>(4096, kReadCacheKib / n));
+  for (std::size_t i = 0; i < n; ++i) {
+    auto store = std::make_unique<SqliteStore>(db, policy, true);
+    store->set_cache_kib(kib);
+    stores_.push_back(std::move(store));
+  }
 }
 
 ReaderPool::ReaderPool(std::vector<std::unique_ptr<Store>> stores) : stores_(std::move(stores)) {

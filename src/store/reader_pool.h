@@ -14,6 +14,8 @@ namespace bounced {
 
 class ReaderPool {
  public:
+  static constexpr std::size_t kReadCacheKib = 32 * 1024;  // shared by all read connections
+
   // Opens `threads` read-only connections to db (at least one).
   ReaderPool(const std::string& db, const CountingPolicy& policy, std::size_t threads);
   // Takes ready stores (tests); one per thread.

@@ -148,6 +148,8 @@ void SqliteStore::exec(const char* sql) {
   }
 }
 
+void SqliteStore::set_cache_kib(int kib) { exec(("PRAGMA cache_size=-" + std::to_string(kib)).c_str()); }
+
 int SqliteStore::schema_version() {
   sqlite3_stmt* s = nullptr;
   int v = 0;

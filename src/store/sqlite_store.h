@@ -26,6 +26,8 @@ class SqliteStore : public Store {
   StoreStats stats() override;
 
   int schema_version();
+  // SQLite's page cache for this connection, in KiB.
+  void set_cache_kib(int kib);
 
  private:
   class Stmt;
