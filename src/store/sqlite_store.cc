@@ -370,7 +370,17 @@ std::vector<IngestOutcome> SqliteStore::ingest(const std::vector<IngestItem>& it
 std::vector<AddressStatus> SqliteStore::status(const std::vector<std::string>& addresses, std::int64_t now) {
   std::vector<AddressStatus> out;
   out.reserve(addresses.size());
-  for (const auto& a : addresses) out.push_back(load_status(a, now));
+  // One read transaction: every answer of a batch comes from the same snapshot, and
+  // the WAL read lock is taken once, not once per statement.
+  const bool own = sqlite3_get_autocommit(db_) != 0;
+  if (own) stmt("BEGIN").run();
+  try {
+    for (const auto& a : addresses) out.push_back(load_status(a, now));
+  } catch (...) {
+    if (own) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  if (own) stmt("COMMIT").run();
   return out;
 }
 
