@@ -20,6 +20,7 @@
 #include "common/address.h"
 #include "common/limits.h"
 #include "common/strutil.h"
+#include "common/literal_set.h"
 #include "formats/reader.h"
 #include "formats/text_scan.h"
 #include "report/command.h"
@@ -76,12 +77,13 @@ class EximReader final : public FormatReader {
     bool exim = icontains(body, "This message was created automatically by mail delivery software") ||
                 in.msg.headers.has("X-Failed-Recipients");
     if (!exim) return false;
-    std::size_t start = std::string_view::npos;
-    for (auto s : kStarts) start = std::min(start, ifind(body, s));
+    static const LiteralSet starts({std::begin(kStarts), std::end(kStarts)});
+    static const LiteralSet ends({std::begin(kEnds), std::end(kEnds)});
+    const std::size_t start = starts.earliest(body);
     if (start == std::string_view::npos) return false;
     const bool delayed = icontains(body, "has not yet been delivered");
-    std::size_t end = body.size();
-    for (auto e : kEnds) end = std::min(end, ifind(body, e, start));
+    const std::size_t end_at = ends.earliest(body.substr(start));
+    const std::size_t end = end_at == std::string_view::npos ? body.size() : start + end_at;
     std::string_view region = body.substr(start, end - start);
     std::vector<std::string_view> lines = split_lines(region);
 

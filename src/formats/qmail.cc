@@ -17,6 +17,7 @@
 #include "common/address.h"
 #include "common/strutil.h"
 #include "formats/provider_util.h"
+#include "common/literal_set.h"
 #include "formats/reader.h"
 #include "formats/text_scan.h"
 
@@ -39,12 +40,8 @@ constexpr std::string_view kEnds[] = {
 };
 
 std::size_t find_start(std::string_view body) {
-  std::size_t best = std::string_view::npos;
-  for (auto s : kStarts) {
-    std::size_t p = ifind(body, s);
-    if (p < best) best = p;
-  }
-  return best;
+  static const LiteralSet starts({std::begin(kStarts), std::end(kStarts)});
+  return starts.earliest(body);
 }
 
 // "<user@example.org>:" (or without the brackets in a few clones).
@@ -97,12 +94,8 @@ class QmailReader : public FormatReader {
     bool qmail_send = icontains(body, "qmail-send program");
     if (!qmail_send && !looks_like_bounce(in.from, in.subject)) return false;
     std::string_view region = body.substr(start);
-    std::size_t end = region.size();
-    for (auto e : kEnds) {
-      std::size_t p = ifind(region, e);
-      if (p < end) end = p;
-    }
-    region = region.substr(0, end);
+    static const LiteralSet ends({std::begin(kEnds), std::end(kEnds)});
+    region = region.substr(0, std::min(region.size(), ends.earliest(region)));
 
     std::vector<RecipientFacts> found;
     std::vector<std::string_view> lines;

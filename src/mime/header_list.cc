@@ -34,6 +34,8 @@ std::vector<std::string_view> HeaderList::get_all(std::string_view name) const {
 }
 
 std::string unfold(std::string_view value) {
+  // Most header values are one line without tabs: nothing to unfold.
+  if (value.find_first_of("\r\n\t") == std::string_view::npos) return std::string(trim(value));
   std::string out;
   out.reserve(value.size());
   for (std::size_t i = 0; i < value.size(); ++i) {
