@@ -85,4 +85,11 @@ std::string decode_verp(std::string_view envelope, std::string_view prefix, char
   return normalize_address(std::string(encoded.substr(0, eq)) + "@" + std::string(encoded.substr(eq + 1)));
 }
 
+bool from_mailer(std::string_view from) {
+  for (std::string_view who : {"mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mailerdaemon",
+                               "post_master", "mail.delivery"})
+    if (icontains(from, who)) return true;
+  return false;
+}
+
 }  // namespace bounced

@@ -17,6 +17,10 @@ std::vector<std::string> find_addresses(std::string_view text);
 // The first address in text, or empty.
 std::string first_address(std::string_view text);
 
+// True when a From header names a mail system rather than a person (MAILER-DAEMON,
+// postmaster, "Mail Delivery System"/"Mail Delivery Subsystem", ...).
+bool from_mailer(std::string_view from);
+
 // Decodes a VERP envelope address such as "bounces+user=example.com@lists.example.org"
 // with the given prefix ("bounces") and delimiter ('+'): returns "user@example.com",
 // or empty when the address does not have that shape.

@@ -25,38 +25,13 @@
 namespace bounced {
 namespace {
 
-// Sendmail writes a Diagnostic-Code only for errors it got over SMTP; a deferral that
-// timed out in the queue (DNS failures, refused connections) is in the transcript
-// alone: "<user@example.org>... Deferred: Connection refused by mx.example.org." Such
-// a line gives the recipient the diagnostic its delivery-status block lacks.
-void fill_from_transcript(std::string_view body, Report& report) {
-  std::size_t at = ifind(body, "----- Transcript of session follows -----");
-  if (at == std::string_view::npos) return;
-  std::string_view trans = body.substr(at);
-  if (std::size_t end = ifind(trans, "\n--"); end != std::string_view::npos) trans = trans.substr(0, end);
-  for (std::string_view line : split_lines(trans)) {
-    std::string_view t = trim(line);
-    std::size_t close = t.find(">... ");
-    if (t.empty() || t.front() != '<' || close == std::string_view::npos) continue;
-    std::string_view addr = t.substr(1, close - 1);
-    std::string_view text = trim(t.substr(close + 5));
-    if (text.empty()) continue;
-    for (auto& r : report.recipients)
-      if (r.diagnostic.empty() && iequals(r.recipient, addr))
-        r.diagnostic = squeeze_spaces(text).substr(0, limits::kMaxDiagnostic);
-  }
-}
-
 class SendmailReader final : public FormatReader {
  public:
   std::string_view name() const override { return "sendmail"; }
   int order() const override { return 240; }
 
   bool read(const ReaderInput& in, Report& report) const override {
-    if (in.has_dsn) {
-      fill_from_transcript(in.body, report);
-      return false;  // the delivery-status part is the report
-    }
+    if (in.has_dsn) return false;
     std::string_view body(in.body);
     std::size_t list = ifind(body, "----- The following addresses had");
     std::size_t transcript = ifind(body, "----- Transcript of session follows -----");

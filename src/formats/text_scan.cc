@@ -198,9 +198,7 @@ std::string join_reply_lines(const std::vector<std::string_view>& lines) {
 }
 
 bool looks_like_bounce(std::string_view from, std::string_view subject) {
-  if (contains_any(from, {"mailer-daemon", "postmaster", "mail delivery", "mail-daemon",
-                          "mailerdaemon", "post_master", "mail.delivery"}))
-    return true;
+  if (from_mailer(from)) return true;
   return contains_any(subject, {"undeliverable", "undelivered mail", "delivery status notification",
                                 "failure notice", "returned mail", "mail delivery failed",
                                 "delivery failure", "failed delivery", "delivery failed",

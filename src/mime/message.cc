@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "common/address.h"
 #include "common/limits.h"
 #include "common/strutil.h"
 #include "mime/charset.h"
@@ -86,15 +87,9 @@ std::string decode_body(const std::string& body, const HeaderList& h) {
 }
 
 // True when a returned message's header says that it is a mailer's report itself:
-// a multipart/report, or sent by MAILER-DAEMON/postmaster, or auto-generated with a
-// bounce's Subject.
+// a multipart/report, or sent by MAILER-DAEMON/postmaster.
 bool looks_like_report(const HeaderList& h) {
-  std::string_view ct = h.get("Content-Type");
-  if (icontains(ct, "multipart/report")) return true;
-  std::string_view from = h.get("From");
-  for (std::string_view who : {"mailer-daemon", "postmaster@", "mail delivery", "mail.delivery"})
-    if (icontains(from, who)) return true;
-  return false;
+  return icontains(h.get("Content-Type"), "multipart/report") || from_mailer(h.get("From"));
 }
 
 bool is_message_type(std::string_view t) {

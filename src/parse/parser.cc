@@ -52,6 +52,9 @@ void complete_codes(RecipientFacts& r) {
 // A DSN without Diagnostic-Code often has the SMTP reply in its text part, on the line
 // that names the recipient (OpenSMTPD "user@example.org: 550 5.1.1 ...", Postfix
 // "<user@example.org>: host ... said: ..."): take it, with its continuation lines.
+// Sendmail's transcript line "<user@example.org>... Deferred: Connection refused by
+// mx.example.org." is such a line even without a code: a deferral that ran out in
+// the queue (DNS failures, refused connections) is written nowhere else.
 void diagnostics_from_text(std::string_view no_original, Report& report) {
   std::vector<std::string_view> lines = split_lines(no_original);
   for (auto& r : report.recipients) {
@@ -61,6 +64,7 @@ void diagnostics_from_text(std::string_view no_original, Report& report) {
       std::size_t at = ifind(t, r.recipient);
       if (at == std::string_view::npos) continue;
       std::string_view rest = t.substr(at + r.recipient.size());
+      const bool sendmail_line = at == 1 && t.front() == '<' && rest.starts_with(">... ");
       while (!rest.empty() && (rest.front() == '>' || rest.front() == ':' || rest.front() == ' ' ||
                                rest.front() == '.'))
         rest.remove_prefix(1);
@@ -71,7 +75,7 @@ void diagnostics_from_text(std::string_view no_original, Report& report) {
         d.append(" ").append(trim(n));
       }
       d = squeeze_spaces(d);
-      if (d.size() >= 8 && (!find_status_code(d).empty() || !find_reply_code(d).empty())) {
+      if (d.size() >= 8 && (sendmail_line || !find_status_code(d).empty() || !find_reply_code(d).empty())) {
         r.diagnostic = d.substr(0, 4096);
         break;
       }
