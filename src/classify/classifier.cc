@@ -72,6 +72,7 @@ struct Classifier::PatternSet {
   PatternSet(const std::vector<Rule>& rules, bool case_sensitive) {
     options.set_case_sensitive(case_sensitive);
     options.set_log_errors(false);
+    options.set_never_capture(true);  // groups are never read; without them the DFA states are smaller
     options.set_max_mem(256 << 20);
     set = std::make_unique<re2::RE2::Set>(options, RE2::UNANCHORED);
     for (std::size_t i = 0; i < rules.size(); ++i) {

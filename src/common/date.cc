@@ -2,7 +2,6 @@
 #include "common/date.h"
 
 #include <cctype>
-#include <cstdio>
 #include <ctime>
 #include <vector>
 
@@ -52,6 +51,32 @@ std::vector<std::string_view> tokens(std::string_view s) {
   return out;
 }
 
+// "HH:MM" or "HH:MM:SS" (sscanf-like leniency: digits up to the first non-digit).
+bool parse_clock(std::string_view tok, int& hh, int& mm, int& ss) {
+  int v[3] = {0, 0, 0};
+  int n = 0;
+  std::size_t i = 0;
+  while (n < 3) {
+    std::size_t b = i;
+    int x = 0;
+    while (i < tok.size() && i - b < 4 && std::isdigit(static_cast<unsigned char>(tok[i]))) x = x * 10 + (tok[i++] - '0');
+    if (i == b) break;
+    v[n++] = x;
+    if (i >= tok.size() || tok[i] != ':') break;
+    ++i;
+  }
+  if (n < 2) return false;
+  hh = v[0];
+  mm = v[1];
+  ss = v[2];
+  return true;
+}
+
+void put2(std::string& out, int v) {
+  out.push_back(static_cast<char>('0' + v / 10 % 10));
+  out.push_back(static_cast<char>('0' + v % 10));
+}
+
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
@@ -68,7 +93,7 @@ std::string rfc5322_to_iso(std::string_view date) {
   int day = -1, mon = -1, year = -1, hh = -1, mm = 0, ss = 0, zone = 0;
   for (auto tok : t) {
     if (tok.find(':') != std::string_view::npos && hh < 0) {
-      if (std::sscanf(std::string(tok).c_str(), "%d:%d:%d", &hh, &mm, &ss) < 2) hh = -1;
+      if (!parse_clock(tok, hh, mm, ss)) hh = -1;
       continue;
     }
     if (mon < 0 && month_index(tok) >= 0 && !all_digits(tok)) {
@@ -76,7 +101,8 @@ std::string rfc5322_to_iso(std::string_view date) {
       continue;
     }
     if (all_digits(tok)) {
-      int v = std::stoi(std::string(tok.substr(0, 6)));
+      int v = 0;
+      for (char c : tok.substr(0, 6)) v = v * 10 + (c - '0');
       if (day < 0 && tok.size() <= 2) day = v;
       else if (year < 0 && tok.size() >= 2) year = tok.size() == 2 ? (v < 50 ? 2000 + v : 1900 + v) : v;
       continue;
@@ -98,9 +124,24 @@ std::string rfc5322_to_iso(std::string_view date) {
   std::time_t t0 = timegm(&tm) - static_cast<std::time_t>(zone) * 60;
   std::tm out{};
   gmtime_r(&t0, &out);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &out);
-  return buf;
+  const int y = out.tm_year + 1900;
+  if (y < 0 || y > 9999) return {};
+  std::string iso;
+  iso.reserve(20);
+  put2(iso, y / 100);
+  put2(iso, y % 100);
+  iso.push_back('-');
+  put2(iso, out.tm_mon + 1);
+  iso.push_back('-');
+  put2(iso, out.tm_mday);
+  iso.push_back('T');
+  put2(iso, out.tm_hour);
+  iso.push_back(':');
+  put2(iso, out.tm_min);
+  iso.push_back(':');
+  put2(iso, out.tm_sec);
+  iso.push_back('Z');
+  return iso;
 }
 
 }  // namespace bounced

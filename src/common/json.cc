@@ -6,26 +6,39 @@
 namespace bounced {
 
 void json_append_string(std::string& out, std::string_view raw) {
-  const std::string s = sanitize_utf8(raw);
+  // Text that is all ASCII without NUL needs no repair (sanitize_utf8 drops NULs and
+  // replaces broken UTF-8); runs of plain bytes are copied whole.
+  std::string repaired;
+  std::string_view s = raw;
+  for (char c : raw)
+    if (static_cast<unsigned char>(c) >= 0x80 || c == 0) {
+      repaired = sanitize_utf8(raw);
+      s = repaired;
+      break;
+    }
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
-  for (char c : s) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(hex[(c >> 4) & 0xF]);
-          out.push_back(hex[c & 0xF]);
-        } else {
-          out.push_back(c);
-        }
+      default: {
+        static const char* hex = "0123456789abcdef";
+        out += "\\u00";
+        out.push_back(hex[(c >> 4) & 0xF]);
+        out.push_back(hex[c & 0xF]);
+      }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
 }
 

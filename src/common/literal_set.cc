@@ -18,7 +18,7 @@ RE2::Options options() {
 }  // namespace
 
 LiteralSet::LiteralSet(const std::vector<std::string_view>& phrases) {
-  std::string alternation = "(";
+  std::string alternation = "(?:";
   for (std::size_t i = 0; i < phrases.size(); ++i) {
     const std::string quoted = RE2::QuoteMeta(re2::StringPiece(phrases[i].data(), phrases[i].size()));
     alternation += (i ? "|" : "") + quoted;
@@ -31,8 +31,10 @@ LiteralSet::LiteralSet(const std::vector<std::string_view>& phrases) {
 LiteralSet::~LiteralSet() = default;
 
 std::size_t LiteralSet::earliest(std::string_view text) const {
+  // Only the whole match ($0) is asked for: RE2 finds its bounds with the forward and
+  // reverse DFAs, without a capture engine pass over the text.
   re2::StringPiece in(text.data(), text.size()), hit;
-  if (!RE2::PartialMatch(in, *any_, &hit)) return std::string_view::npos;
+  if (!any_->Match(in, 0, in.size(), RE2::UNANCHORED, &hit, 1)) return std::string_view::npos;
   return static_cast<std::size_t>(hit.data() - text.data());
 }
 

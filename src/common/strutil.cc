@@ -2,6 +2,7 @@
 #include "common/strutil.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -41,12 +42,20 @@ namespace {
 // case-insensitive search is the needle's rarest byte, so memchr stops on few
 // false candidates. Spaces, '-', '=' and the common letters are frequent in
 // bounces; digits and rare letters are not.
-int commonness(char c) {
-  static constexpr std::string_view kByFrequency = " e-taoinsrhldcum=pfgywb.v,:kx/<>@jqz";
-  const char l = lower_char(c);
-  const std::size_t at = kByFrequency.find(l);
-  return at == std::string_view::npos ? 0 : static_cast<int>(at == 0 ? 100 : 100 - at);
+constexpr std::array<unsigned char, 256> make_commonness() {
+  constexpr std::string_view kByFrequency = " e-taoinsrhldcum=pfgywb.v,:kx/<>@jqz";
+  std::array<unsigned char, 256> t{};
+  for (std::size_t i = 0; i < kByFrequency.size(); ++i) {
+    const auto rank = static_cast<unsigned char>(i == 0 ? 100 : 100 - i);
+    const auto c = static_cast<unsigned char>(kByFrequency[i]);
+    t[c] = rank;
+    if (c >= 'a' && c <= 'z') t[c - 32] = rank;
+  }
+  return t;
 }
+constexpr std::array<unsigned char, 256> kCommonness = make_commonness();
+
+int commonness(char c) { return kCommonness[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 

@@ -1,11 +1,14 @@
 // sources.cc - message files, stdin, mbox files and Maildir folders.
 #include "ingest/sources.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <vector>
@@ -29,23 +32,36 @@ bool read_file(const std::string& path, std::string& out, std::string& error, st
     }
     return true;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // One open, fstat and read into the string (no stream, no zeroed bounce buffer):
+  // reading many small files is dominated by these calls.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     error = path + ": " + std::strerror(errno);
     return false;
   }
-  std::vector<char> buf(1 << 16);
-  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
-    out.append(buf.data(), static_cast<std::size_t>(in.gcount()));
-    if (out.size() > max) {
-      out.resize(max);
-      break;
+  struct stat st {};
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  const auto known = regular ? static_cast<std::size_t>(st.st_size) : 0;
+  out.resize(regular ? std::min(known, max) : std::min<std::size_t>(65536, max + 1));
+  std::size_t len = 0;
+  for (;;) {
+    if (len == out.size()) {
+      if (len > max || (regular && len == known) || len == max) break;
+      out.resize(std::min(std::max<std::size_t>(out.size() * 2, 65536), max + 1));
     }
+    const ssize_t n = ::read(fd, out.data() + len, out.size() - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = path + ": " + std::strerror(errno);
+      ::close(fd);
+      out.clear();
+      return false;
+    }
+    if (n == 0) break;
+    len += static_cast<std::size_t>(n);
   }
-  if (in.bad()) {
-    error = path + ": read error";
-    return false;
-  }
+  ::close(fd);
+  out.resize(std::min(len, max));
   return true;
 }
 

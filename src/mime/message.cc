@@ -19,6 +19,8 @@ namespace {
 std::size_t entity_limit_offset(std::string_view raw) {
   // Each marker's next occurrence is searched again only after it was counted, so
   // the text is scanned once per marker, not once per entity.
+  // Each entity takes at least one 8-byte marker: a short message cannot cross the limit.
+  if (raw.size() < 8 * (limits::kMaxMimeEntities + 1)) return std::string_view::npos;
   std::size_t count = 0;
   std::size_t b = ifind(raw, "boundary=");
   std::size_t m = ifind(raw, "message/");
@@ -104,14 +106,18 @@ class Walker {
   void walk(const mimetic::MimeEntity& e, int depth, bool in_original) {
     HeaderList h = convert_header(e.header());
     std::string type = content_type_of(h);
-    if (depth == 0) msg_.headers = h;
     if (depth > static_cast<int>(limits::kMaxMimeEntities)) {
       msg_.warnings.push_back("MIME nesting deeper than the limit; the rest is skipped");
       return;
     }
-    if (type.starts_with("multipart/")) {
+    if (type.starts_with("multipart/") && !e.body().parts().empty()) {
+      if (depth == 0) msg_.headers = std::move(h);
       for (const auto* child : e.body().parts()) walk(*child, depth + 1, in_original);
-      if (e.body().parts().empty()) add_leaf(e, std::move(h), "text/plain", depth, in_original);
+      return;
+    }
+    if (depth == 0) msg_.headers = h;
+    if (type.starts_with("multipart/")) {
+      add_leaf(e, std::move(h), "text/plain", depth, in_original);
       return;
     }
     if (is_message_type(type) && depth > 0) {
@@ -131,7 +137,7 @@ class Walker {
             if (msg_.nested_report.size() > limits::kMaxMessageBytes)
               msg_.nested_report.resize(limits::kMaxMessageBytes);
           }
-          msg_.original_headers = inner;
+          msg_.original_headers = std::move(inner);
           msg_.has_original = true;
         }
       } else if (!msg_.has_original && !in_original) {
