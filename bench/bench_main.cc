@@ -5,6 +5,7 @@
 //   bounced_bench rules DIR [--json]                 classification with the shipped rules
 //                                                    and with 10x as many (generated) rules
 //   bounced_bench fill|ingest|query ...              store and socket figures (daemon_bench.cc)
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -63,7 +64,36 @@ std::unique_ptr<Classifier> shipped(std::size_t& count) {
   return std::make_unique<Classifier>(std::move(set.rules));
 }
 
-int bench_parse(const std::string& dir, int threads, bool json) {
+// A copy of a message as a new bounce of the same kind would read: other recipients
+// (the letters of every address's local part rotated) and other ids (the digits inside
+// alphanumeric tokens of 6+ characters: queue ids, message ids, host names, encoded
+// text), so that no cache of texts seen before can help.
+std::string freshen(std::string m, int round) {
+  for (std::size_t at = m.find('@'); at != std::string::npos; at = m.find('@', at + 1))
+    for (std::size_t k = at; k > 0 && (std::isalnum(static_cast<unsigned char>(m[k - 1])) || m[k - 1] == '.' ||
+                                      m[k - 1] == '-' || m[k - 1] == '_');
+         --k) {
+      char& c = m[k - 1];
+      if (c >= 'a' && c <= 'z') c = static_cast<char>('a' + (c - 'a' + round * 5 + k) % 26);
+    }
+  std::size_t i = 0;
+  while (i < m.size()) {
+    if (!std::isalnum(static_cast<unsigned char>(m[i]))) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    bool digit = false;
+    while (j < m.size() && std::isalnum(static_cast<unsigned char>(m[j]))) digit |= std::isdigit(static_cast<unsigned char>(m[j++])) != 0;
+    if (digit && j - i >= 6)
+      for (std::size_t k = i; k < j; ++k)
+        if (std::isdigit(static_cast<unsigned char>(m[k]))) m[k] = static_cast<char>('0' + (m[k] - '0' + round * 7 + k) % 10);
+    i = j;
+  }
+  return m;
+}
+
+int bench_parse(const std::string& dir, int threads, bool json, bool fresh) {
   auto msgs = load_dir(dir);
   if (msgs.empty()) {
     std::cerr << "no messages under " << dir << "\n";
@@ -74,7 +104,17 @@ int bench_parse(const std::string& dir, int threads, bool json) {
   std::size_t bytes = 0;
   for (const auto& m : msgs) bytes += m.size();
   const int rounds = std::max<int>(1, static_cast<int>(20000 / msgs.size()));
+  // --fresh: every round (the warm-up included) reads its own altered copies.
+  std::vector<std::vector<std::string>> copies;
+  if (fresh)
+    for (int r = 0; r < 3 * rounds; ++r) {
+      copies.emplace_back();
+      for (const auto& m : msgs) copies.back().push_back(freshen(m, r + 1));
+    }
+  int pass = 0;
   auto run = [&](int nthreads) {
+    const int first = pass;
+    pass += rounds;
     auto t0 = Clock::now();
     std::vector<std::thread> ts;
     for (int t = 0; t < nthreads; ++t) {
@@ -84,7 +124,8 @@ int bench_parse(const std::string& dir, int threads, bool json) {
         std::size_t rows = 0;
         for (int r = 0; r < rounds; ++r)
           for (std::size_t i = static_cast<std::size_t>(t); i < msgs.size(); i += static_cast<std::size_t>(nthreads))
-            rows += parse_message(msgs[i], opt).report.recipients.size();
+            rows += parse_message(fresh ? copies[static_cast<std::size_t>(first + r)][i] : msgs[i], opt)
+                        .report.recipients.size();
         if (rows == 0) std::cerr << "";
       });
     }
@@ -97,12 +138,13 @@ int bench_parse(const std::string& dir, int threads, bool json) {
   double n = static_cast<double>(msgs.size()) * rounds;
   double mb = static_cast<double>(bytes) * rounds / 1e6;
   if (json) {
-    std::cout << "{\"bench\":\"parse\",\"messages\":" << msgs.size() << ",\"rules\":" << nrules
+    std::cout << "{\"bench\":\"parse\",\"fresh\":" << (fresh ? "true" : "false") << ",\"messages\":" << msgs.size() << ",\"rules\":" << nrules
               << ",\"msgs_per_s_1core\":" << n / s1 << ",\"mb_per_s_1core\":" << mb / s1
               << ",\"threads\":" << threads << ",\"msgs_per_s_all\":" << n / sn << "}\n";
   } else {
     machine(false);
-    std::cout << "parse+classify " << msgs.size() << " messages x" << rounds << " (" << nrules << " rules)\n"
+    std::cout << "parse+classify " << msgs.size() << " messages x" << rounds << " (" << nrules << " rules"
+              << (fresh ? ", every pass on freshly altered copies" : "") << ")\n"
               << "  1 core:    " << static_cast<long>(n / s1) << " msg/s, " << mb / s1 << " MB/s\n"
               << "  " << threads << " threads: " << static_cast<long>(n / sn) << " msg/s, " << mb / sn << " MB/s\n";
   }
@@ -206,21 +248,23 @@ int bench_query(const std::string& sock, int clients, double seconds, std::uint6
 int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   bool json = false;
+  bool fresh = false;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::string> rest;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] == "--json") json = true;
+    else if (a[i] == "--fresh") fresh = true;
     else if (a[i] == "--threads" && i + 1 < a.size()) threads = std::stoi(a[++i]);
     else rest.push_back(a[i]);
   }
-  if (rest.size() >= 2 && rest[0] == "parse") return bench_parse(rest[1], threads, json);
+  if (rest.size() >= 2 && rest[0] == "parse") return bench_parse(rest[1], threads, json, fresh);
   if (rest.size() >= 1 && rest[0] == "large") return bench_large(json);
   if (rest.size() >= 2 && rest[0] == "rules") return bench_rules(rest[1], json);
   if (rest.size() == 3 && rest[0] == "fill") return bench_fill(rest[1], std::stoull(rest[2]));
   if (rest.size() == 4 && rest[0] == "ingest") return bench_ingest(rest[1], std::stoi(rest[2]), std::stoi(rest[3]));
   if (rest.size() >= 5 && rest[0] == "query")
     return bench_query(rest[1], std::stoi(rest[2]), std::stod(rest[3]), std::stoull(rest[4]), rest.size() > 5 ? std::stoi(rest[5]) : 1);
-  std::cerr << "usage: bounced_bench parse DIR [--threads N] [--json] | large [--json] | rules DIR [--json]\n"
+  std::cerr << "usage: bounced_bench parse DIR [--threads N] [--fresh] [--json] | large [--json] | rules DIR [--json]\n"
                "       bounced_bench fill DB N | ingest SOCKET CLIENTS COUNT | query SOCKET CLIENTS SECONDS N [BATCH]\n";
   return 64;
 }

@@ -23,7 +23,7 @@ echo "$files" | perl -MSisimai -MJSON::PP -e '
   while (my $f = <STDIN>) { chomp $f; my $v = Sisimai->make($f) || []; $rows += scalar @$v; }
   print STDERR "sisimai rows: $rows\n";' >/dev/null
 t1=$(now)
-echo "$files" | xargs "$HERE/build/bouncectl" parse >/dev/null
+echo "$files" | xargs -s 2000000 "$HERE/build/bouncectl" parse >/dev/null
 t2=$(now)
 awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {
   s = b - a; o = c - b;
