@@ -243,17 +243,19 @@ int bench_rules(const std::string& dir, bool json) {
 
 int bench_fill(const std::string& db, std::uint64_t n);
 int bench_ingest(const std::string& sock, int clients, int count);
-int bench_query(const std::string& sock, int clients, double seconds, std::uint64_t n, int batch);
+int bench_query(const std::string& sock, int clients, double seconds, std::uint64_t n, int batch, bool one_thread);
 
 int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   bool json = false;
   bool fresh = false;
+  bool one_thread = false;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::string> rest;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] == "--json") json = true;
     else if (a[i] == "--fresh") fresh = true;
+    else if (a[i] == "--one-thread") one_thread = true;
     else if (a[i] == "--threads" && i + 1 < a.size()) threads = std::stoi(a[++i]);
     else rest.push_back(a[i]);
   }
@@ -263,8 +265,9 @@ int main(int argc, char** argv) {
   if (rest.size() == 3 && rest[0] == "fill") return bench_fill(rest[1], std::stoull(rest[2]));
   if (rest.size() == 4 && rest[0] == "ingest") return bench_ingest(rest[1], std::stoi(rest[2]), std::stoi(rest[3]));
   if (rest.size() >= 5 && rest[0] == "query")
-    return bench_query(rest[1], std::stoi(rest[2]), std::stod(rest[3]), std::stoull(rest[4]), rest.size() > 5 ? std::stoi(rest[5]) : 1);
+    return bench_query(rest[1], std::stoi(rest[2]), std::stod(rest[3]), std::stoull(rest[4]), rest.size() > 5 ? std::stoi(rest[5]) : 1,
+                       one_thread);
   std::cerr << "usage: bounced_bench parse DIR [--threads N] [--fresh] [--json] | large [--json] | rules DIR [--json]\n"
-               "       bounced_bench fill DB N | ingest SOCKET CLIENTS COUNT | query SOCKET CLIENTS SECONDS N [BATCH]\n";
+               "       bounced_bench fill DB N | ingest SOCKET CLIENTS COUNT | query SOCKET CLIENTS SECONDS N [BATCH] [--one-thread]\n";
   return 64;
 }

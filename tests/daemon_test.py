@@ -223,6 +223,36 @@ def main():
         else:
             print("SKIP: permission checks need root and setpriv (util-linux)")
 
+        # --client-timeout: an idle connection is closed; one that keeps asking is not
+        # (the idle time counts from its last request, not from when it connected)
+        d.stop()
+        d.extra = ["--client-timeout", "1"]
+        d.start()
+        idle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        busy = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        idle.connect(H.SOCK)
+        busy.connect(H.SOCK)
+        busy.settimeout(5)
+        answered = 0
+        t0 = time.time()
+        while time.time() - t0 < 2.6:
+            busy.sendall(b"PING\n")
+            if busy.recv(4096).startswith(b"OK"):
+                answered += 1
+            time.sleep(0.3)
+        check("a connection that keeps asking outlives the idle limit", answered >= 8, answered)
+        idle.settimeout(3)
+        try:
+            closed = idle.recv(16) == b""
+        except OSError:
+            closed = False
+        check("an idle connection is closed after the limit", closed)
+        idle.close()
+        busy.close()
+        d.stop()
+        d.extra = []
+        d.start()
+
         # kill -9 during a stream of ingests: acknowledged == stored, none twice
         acked, stop = [], threading.Event()
 

@@ -89,7 +89,6 @@ int main(int argc, char** argv) {
     return 78;
   }
 
-  boost::asio::io_context io;
   std::unique_ptr<SqliteStore> writer_store;
   std::unique_ptr<ReaderPool> readers;
   const unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -121,7 +120,8 @@ int main(int argc, char** argv) {
     return 73;
   }
   Writer writer(*writer_store, opt.max_group);
-  Server server(io, opt.server, *readers, writer, classifier);
+  IoPool loops(threads);
+  Server server(loops, opt.server, *readers, writer, classifier);
   std::unique_ptr<SocketmapServer> socketmap;
   auto secure = [&](const std::string& path, const std::string& group) -> bool {
     unsigned mode = 0660;
@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
     mode_t old = umask(0777 & ~0770);
     server.start();
     if (!opt.socketmap.empty()) {
-      socketmap = std::make_unique<SocketmapServer>(io, opt.socketmap, *readers, opt.socketmap_defer_remaining);
+      socketmap = std::make_unique<SocketmapServer>(loops, opt.socketmap, *readers, opt.socketmap_defer_remaining);
       socketmap->start();
     }
     umask(old);
@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
   };
   server.on_reload = reload;
 
-  boost::asio::signal_set signals(io, SIGHUP, SIGTERM, SIGINT);
+  boost::asio::signal_set signals(loops.main(), SIGHUP, SIGTERM, SIGINT);
   std::function<void(const boost::system::error_code&, int)> on_signal;
   std::thread drainer;
   on_signal = [&](const boost::system::error_code& e, int sig) {
@@ -192,23 +192,15 @@ int main(int argc, char** argv) {
     if (socketmap) socketmap->stop();
     drainer = std::thread([&] {
       writer.stop();
-      auto t = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(300));
-      boost::asio::post(io, [t, &io] { t->async_wait([&io](const boost::system::error_code&) { io.stop(); }); });
+      auto t = std::make_shared<boost::asio::steady_timer>(loops.main(), std::chrono::milliseconds(300));
+      boost::asio::post(loops.main(), [t, &loops] { t->async_wait([&loops](const boost::system::error_code&) { loops.stop(); }); });
     });
   };
   signals.async_wait(on_signal);
 
   spdlog::info("bounced {} ready: db {}, socket {}, rules {}, {} I/O threads", BOUNCED_VERSION, opt.db, opt.socket,
                opt.rules, threads);
-  std::vector<std::thread> io_threads;
-  for (unsigned i = 1; i < threads; ++i)
-    io_threads.emplace_back([&io, i] {
-      ReaderPool::bind_thread(i);
-      io.run();
-    });
-  ReaderPool::bind_thread(0);
-  io.run();
-  for (auto& t : io_threads) t.join();
+  loops.run([](std::size_t i) { ReaderPool::bind_thread(i); });
   if (drainer.joinable()) drainer.join();
   writer.stop();
   spdlog::info("stopped");

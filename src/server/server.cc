@@ -9,6 +9,7 @@
 
 #include "common/json.h"
 #include "parse/parser.h"
+#include "server/idle_watch.h"
 #include "server/protocol.h"
 #include "server/replies.h"
 
@@ -20,33 +21,30 @@ using local = asio::local::stream_protocol;
 class Server::Session : public std::enable_shared_from_this<Server::Session> {
  public:
   Session(Server& server, local::socket sock)
-      : server_(server), sock_(std::move(sock)), timer_(sock_.get_executor()),
+      : server_(server), sock_(std::move(sock)),
+        idle_(sock_.get_executor(), std::chrono::seconds(server.cfg_.client_timeout_seconds)),
         buf_(kMaxRequestLine + 1) {}
+
+  auto executor() { return sock_.get_executor(); }
 
   void start() {
     if (!peer_credentials(sock_.native_handle(), peer_)) {
       spdlog::warn("socket: cannot read peer credentials; closing");
       return;
     }
-    read_line();
-  }
-
- private:
-  void arm_timer() {
-    timer_.expires_after(std::chrono::seconds(server_.cfg_.client_timeout_seconds));
-    // A weak reference: the timer must not keep a finished session (and its socket) alive.
     std::weak_ptr<Session> weak = shared_from_this();
-    timer_.async_wait([weak](const boost::system::error_code& ec) {
-      auto self = weak.lock();
-      if (!ec && self) {
+    idle_.start(weak, [weak] {
+      if (auto self = weak.lock()) {
         boost::system::error_code ignored;
         self->sock_.close(ignored);
       }
     });
+    read_line();
   }
 
+ private:
   void read_line() {
-    arm_timer();
+    idle_.touch();
     auto self = shared_from_this();
     asio::async_read_until(sock_, buf_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
       if (ec) {
@@ -69,7 +67,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
         boost::system::error_code ignored;
         self->sock_.shutdown(local::socket::shutdown_both, ignored);
         self->sock_.close(ignored);
-        self->timer_.cancel();
+        self->idle_.cancel();
         return;
       }
       self->read_line();
@@ -80,7 +78,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
 
   void finish() {
     boost::system::error_code ignored;
-    timer_.cancel();
+    idle_.cancel();
     sock_.close(ignored);
   }
 
@@ -149,7 +147,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
     buf_.consume(have);
     payload->resize(length);
     if (have == length) return ingest(payload);
-    arm_timer();
+    idle_.touch();
     asio::async_read(sock_, asio::buffer(payload->data() + have, length - have),
                      [self, payload](const boost::system::error_code& ec, std::size_t) {
                        if (ec) return self->finish();  // client went away: nothing acknowledged
@@ -205,24 +203,24 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
 
   Server& server_;
   local::socket sock_;
-  asio::steady_timer timer_;
+  IdleWatch idle_;
   asio::streambuf buf_;
   PeerCred peer_;
 };
 
-Server::Server(asio::io_context& io, ServerConfig cfg, ReaderPool& readers, Writer& writer,
+Server::Server(IoPool& loops, ServerConfig cfg, ReaderPool& readers, Writer& writer,
                std::shared_ptr<const Classifier> classifier)
-    : io_(io), cfg_(std::move(cfg)), readers_(readers), writer_(writer), classifier_(std::move(classifier)) {}
+    : loops_(loops), cfg_(std::move(cfg)), readers_(readers), writer_(writer), classifier_(std::move(classifier)) {}
 
 void Server::start() {
   ::unlink(cfg_.socket_path.c_str());
-  acceptor_ = std::make_unique<local::acceptor>(asio::make_strand(io_), local::endpoint(cfg_.socket_path));
+  acceptor_ = std::make_unique<local::acceptor>(loops_.main(), local::endpoint(cfg_.socket_path));
   accept();
 }
 
 void Server::stop() {
   if (!acceptor_) return;
-  // The acceptor belongs to its strand: close it there, not under a pending accept.
+  // The acceptor belongs to the main loop: close it there, not under a pending accept.
   asio::post(acceptor_->get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor_->close(ignored);
@@ -231,9 +229,9 @@ void Server::stop() {
 }
 
 void Server::accept() {
-  // Each session gets its own strand: its handlers never run concurrently, while
-  // different sessions run on all I/O threads.
-  acceptor_->async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec, local::socket sock) {
+  // Each session goes to the next loop and stays there: its handlers run on one thread,
+  // one at a time, while different sessions share out the I/O threads.
+  acceptor_->async_accept(loops_.next(), [this](const boost::system::error_code& ec, local::socket sock) {
     if (ec) {
       if (ec != asio::error::operation_aborted) {
         spdlog::warn("socket: accept failed: {}", ec.message());
@@ -241,7 +239,9 @@ void Server::accept() {
       }
       return;
     }
-    std::make_shared<Session>(*this, std::move(sock))->start();
+    // Started on its own loop, like everything else the session does.
+    auto session = std::make_shared<Session>(*this, std::move(sock));
+    asio::post(session->executor(), [session] { session->start(); });
     accept();
   });
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "classify/classifier.h"
+#include "server/io_pool.h"
 #include "server/permissions.h"
 #include "server/writer.h"
 #include "store/reader_pool.h"
@@ -27,9 +28,9 @@ struct ServerConfig {
 
 class Server {
  public:
-  // Sessions run on strands of io, so io may be run by several threads; readers gives
-  // each thread its own read connection.
-  Server(boost::asio::io_context& io, ServerConfig cfg, ReaderPool& readers, Writer& writer,
+  // Each session lives on one loop of the pool; readers gives each I/O thread its own
+  // read connection.
+  Server(IoPool& loops, ServerConfig cfg, ReaderPool& readers, Writer& writer,
          std::shared_ptr<const Classifier> classifier);
   // Binds the socket (replacing a stale one) and starts accepting.
   void start();
@@ -50,7 +51,7 @@ class Server {
   class Session;
   void accept();
 
-  boost::asio::io_context& io_;
+  IoPool& loops_;
   ServerConfig cfg_;
   ReaderPool& readers_;
   Writer& writer_;

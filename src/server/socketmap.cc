@@ -8,6 +8,7 @@
 
 #include "common/address.h"
 #include "common/strutil.h"
+#include "server/idle_watch.h"
 #include "server/replies.h"
 
 namespace bounced {
@@ -61,25 +62,29 @@ std::string socketmap_answer(Store& store, std::string_view request, int defer_a
 
 class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapServer::Session> {
  public:
-  Session(SocketmapServer& srv, local::socket s) : srv_(srv), sock_(std::move(s)), timer_(sock_.get_executor()) {}
-  void start() { read(); }
-
- private:
-  void read() {
-    timer_.expires_after(std::chrono::seconds(100));  // Postfix's idle limit is 10s; be lenient
+  // Postfix's own idle limit is 10 s; be lenient.
+  Session(SocketmapServer& srv, local::socket s)
+      : srv_(srv), sock_(std::move(s)), idle_(sock_.get_executor(), std::chrono::seconds(100)) {}
+  auto executor() { return sock_.get_executor(); }
+  void start() {
     std::weak_ptr<Session> weak = shared_from_this();
-    timer_.async_wait([weak](const boost::system::error_code& ec) {
-      auto self = weak.lock();
-      if (!ec && self) {
+    idle_.start(weak, [weak] {
+      if (auto self = weak.lock()) {
         boost::system::error_code ig;
         self->sock_.close(ig);
       }
     });
+    read();
+  }
+
+ private:
+  void read() {
+    idle_.touch();
     auto self = shared_from_this();
     sock_.async_read_some(asio::buffer(chunk_), [self](const boost::system::error_code& ec, std::size_t n) {
       if (ec) {
         boost::system::error_code ig;
-        self->timer_.cancel();
+        self->idle_.cancel();
         self->sock_.close(ig);
         return;
       }
@@ -117,7 +122,7 @@ class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapSe
       if (ec || close) {
         boost::system::error_code ig;
         self->sock_.close(ig);
-        self->timer_.cancel();
+        self->idle_.cancel();
         return;
       }
       self->read();
@@ -126,17 +131,17 @@ class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapSe
 
   SocketmapServer& srv_;
   local::socket sock_;
-  asio::steady_timer timer_;
+  IdleWatch idle_;
   std::array<char, 4096> chunk_{};
   std::string buf_;
 };
 
-SocketmapServer::SocketmapServer(asio::io_context& io, std::string path, ReaderPool& readers, int defer_at_remaining)
-    : io_(io), path_(std::move(path)), readers_(readers), defer_at_remaining_(defer_at_remaining) {}
+SocketmapServer::SocketmapServer(IoPool& loops, std::string path, ReaderPool& readers, int defer_at_remaining)
+    : loops_(loops), path_(std::move(path)), readers_(readers), defer_at_remaining_(defer_at_remaining) {}
 
 void SocketmapServer::start() {
   ::unlink(path_.c_str());
-  acceptor_ = std::make_unique<local::acceptor>(asio::make_strand(io_), local::endpoint(path_));
+  acceptor_ = std::make_unique<local::acceptor>(loops_.main(), local::endpoint(path_));
   accept();
 }
 
@@ -150,12 +155,14 @@ void SocketmapServer::stop() {
 }
 
 void SocketmapServer::accept() {
-  acceptor_->async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec, local::socket s) {
+  acceptor_->async_accept(loops_.next(), [this](const boost::system::error_code& ec, local::socket s) {
     if (ec) {
       if (ec != asio::error::operation_aborted) accept();
       return;
     }
-    std::make_shared<Session>(*this, std::move(s))->start();
+    // Started on its own loop, like everything else the session does.
+    auto session = std::make_shared<Session>(*this, std::move(s));
+    asio::post(session->executor(), [session] { session->start(); });
     accept();
   });
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "server/io_pool.h"
 #include "store/reader_pool.h"
 #include "store/store.h"
 
@@ -29,14 +30,14 @@ std::string socketmap_answer(Store& store, std::string_view request, int defer_a
 
 class SocketmapServer {
  public:
-  SocketmapServer(boost::asio::io_context& io, std::string path, ReaderPool& readers, int defer_at_remaining);
+  SocketmapServer(IoPool& loops, std::string path, ReaderPool& readers, int defer_at_remaining);
   void start();
   void stop();
 
  private:
   class Session;
   void accept();
-  boost::asio::io_context& io_;
+  IoPool& loops_;
   std::string path_;
   ReaderPool& readers_;
   int defer_at_remaining_;

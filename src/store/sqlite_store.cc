@@ -201,7 +201,7 @@ AddressStatus SqliteStore::load_status(const std::string& address, std::int64_t 
   st.address = address;
   auto& s = stmt(
       "SELECT a.state, a.activity, a.reset_at, a.hard_since, a.hard_reason, a.hard_cause,"
-      " COALESCE(e.reason,'') FROM addresses a LEFT JOIN events e ON e.id=a.last_event"
+      " COALESCE(e.reason,''), a.last_bounce FROM addresses a LEFT JOIN events e ON e.id=a.last_event"
       " WHERE a.address=?1");
   s.bind(1, address);
   if (!s.step()) {
@@ -216,13 +216,18 @@ AddressStatus SqliteStore::load_status(const std::string& address, std::int64_t 
   std::string hard_reason = s.text(4);
   st.cause = s.text(5);
   st.reason = s.text(6);
+  const std::int64_t last_bounce = s.i64(7);
   s.reset();
   st.threshold = st.activity ? policy_.threshold_active : policy_.threshold_inactive;
   if (st.state == AddressState::kHard) {
     st.reason = hard_reason;
   } else {
     st.since = 0;
-    st.soft_count = count_soft(address, reset_at, now);
+    // Every event also stamps the address's last_bounce with its time: when that is
+    // not inside the counting window (or the address never bounced) nothing can
+    // count, and the events index is not read at all (most queried addresses).
+    const std::int64_t from = std::max(reset_at, now - policy_.window_seconds);
+    st.soft_count = last_bounce > from ? count_soft(address, reset_at, now) : 0;
     st.state = st.soft_count > 0 ? AddressState::kSoft : AddressState::kActive;
   }
   return st;
