@@ -141,7 +141,8 @@ class GenericReader final : public FormatReader {
     std::string_view body(in.body);
     if (!((sender && (subject || bounce_text(body))) || (subject && bounce_text(body)))) return false;
     std::string_view region = cut_original(body);
-    for (std::string_view end : {"------- returned message", "-------original message", "included is a copy of the message",
+    for (std::string_view end : {"------- returned message", "-------original message", "-------original mail info",
+                                 "included is a copy of the message",
                                  "message headers follow", "original message headers", "--- original message"}) {
       std::size_t p = ifind(region, end);
       if (p != std::string_view::npos) region = region.substr(0, p);
@@ -187,8 +188,9 @@ class GenericReader final : public FormatReader {
       std::string_view line = trim(lines[i]);
       if (line.find('@') == std::string_view::npos) continue;
       if (istarts_with(line, "from:") || istarts_with(line, "mail from:") || istarts_with(line, "reply-to:") ||
-          istarts_with(line, "sender:") || istarts_with(line, "return-path:") || istarts_with(line, "cc:"))
-        continue;
+          istarts_with(line, "sender:") || istarts_with(line, "return-path:") || istarts_with(line, "cc:") ||
+          istarts_with(line, "message-id:") || istarts_with(line, "in-reply-to:") || istarts_with(line, "references:"))
+        continue;  // a quoted header of the original, not a failed recipient
       for (const auto& addr : find_addresses(line)) {
         if (excluded(addr)) continue;
         // The line less the address, and the text after the address alone; both with
