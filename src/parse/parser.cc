@@ -41,6 +41,14 @@ void complete_codes(RecipientFacts& r) {
     // "Action: failed" with a temporary Status contradicts itself; the remote
     // answer (e.g. a 5xx greeting the MTA first took as temporary) is the final word.
     r.status = from_text;
+  } else if (!from_text.empty() && from_text != r.status && from_text[0] == r.status[0] &&
+             !is_generic_status(from_text) && r.status.substr(1) != ".4.7") {
+    // The remote server's own code in its reply ("550 5.7.1 IP address blacklisted")
+    // names the failure; a reporting MTA that writes another one in Status (Sendmail's
+    // 5.1.1 for a refused RCPT) only restates it. X.4.7 stays: it says that the
+    // retries ran out, which the classifier needs to know.
+    const std::string reply = find_reply_code(r.diagnostic);
+    if (!reply.empty() && reply[0] == from_text[0]) r.status = from_text;
   }
   if (r.reply_code.empty()) r.reply_code = find_reply_code(r.diagnostic);
   if (r.remote_mta.empty()) r.remote_mta = find_remote_host(r.diagnostic);
