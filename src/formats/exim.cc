@@ -68,12 +68,44 @@ std::string block_address(std::string_view t, std::string& rest) {
 }
 
 class EximReader final : public FormatReader {
+  // Exim's notice for recipient addresses it could not parse ("Mail failure -
+  // malformed recipient address"): one indented "<address as written>: <error>" line
+  // per refused address, the address text possibly holding more than one address
+  // ("a@example.com <b@example.net>"): the line names one entry, its first address.
+  static bool read_malformed(std::string_view body, Report& report) {
+    // "...contained one or more recipient addresses that were\nincorrectly constructed:"
+    const std::size_t at = ifind(body, "incorrectly constructed:");
+    if (at == std::string_view::npos || !icontains(body.substr(0, at), "recipient address")) return false;
+    const std::size_t before = report.recipients.size();
+    bool started = false;
+    for (std::string_view line : split_lines(body.substr(at))) {
+      std::string_view t = trim(line);
+      if (t.empty()) {
+        if (started) break;
+        continue;
+      }
+      if (line.front() != ' ' && line.front() != '\t') {
+        if (started) break;
+        continue;  // the sentence that introduces the list
+      }
+      started = true;
+      const auto addrs = find_addresses(t);
+      if (addrs.empty() || report.recipients.size() >= limits::kMaxRecipients) continue;
+      RecipientFacts r;
+      r.recipient = addrs.front();
+      r.diagnostic = std::string(t.substr(0, limits::kMaxDiagnostic));
+      add_or_merge(report, std::move(r));
+    }
+    return report.recipients.size() > before;
+  }
+
  public:
   std::string_view name() const override { return "exim"; }
   int order() const override { return 200; }
 
   bool read(const ReaderInput& in, Report& report) const override {
     std::string_view body(in.body);
+    if (read_malformed(body, report)) return true;
     bool exim = icontains(body, "This message was created automatically by mail delivery software") ||
                 in.msg.headers.has("X-Failed-Recipients");
     if (!exim) return false;
