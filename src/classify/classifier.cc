@@ -228,7 +228,12 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
   }
 
   std::string reason;
-  if (!is_generic_status(r.status)) reason = reason_for_status(r.status);
+  // A delay notice whose code names no particular cause ("4.4.0 other or undefined
+  // network or routing status") says only that delivery is still being tried: like a
+  // delay without any code, it is reported as expired (and never counted).
+  const bool undefined_delay =
+      r.action == "delayed" && r.status.size() == 5 && r.status[0] == '4' && r.status.ends_with(".0");
+  if (!is_generic_status(r.status) && !undefined_delay) reason = reason_for_status(r.status);
   if (reason.empty()) reason = fallback_reason(r.status, r.action, r.command, r.diagnostic_type);
   if (reason.empty()) reason = trim(r.diagnostic).empty() ? "undefined" : "onhold";
   decide(reason, "", "status-code");

@@ -122,6 +122,19 @@ TEST_CASE("fallbacks: X.7 security, X-Unix mailer, onhold and undefined") {
   r = facts("", "");
   c.classify(rep, r);
   CHECK(r.reason == "undefined");
+  // A delay whose code names no cause is expired; a specific delay code keeps its reason.
+  r = facts("4.4.0", "");
+  r.action = "delayed";
+  c.classify(rep, r);
+  CHECK(r.reason == "expired");
+  CHECK(r.bounce == "none");
+  r = facts("4.4.0", "");
+  c.classify(rep, r);
+  CHECK(r.reason == "networkerror");  // failed, not delayed: the table's reason
+  r = facts("4.2.2", "");
+  r.action = "delayed";
+  c.classify(rep, r);
+  CHECK(r.reason == "mailboxfull");
 }
 
 TEST_CASE("code-only rules: exact, glob and reply patterns, and rules with neither") {
