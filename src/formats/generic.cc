@@ -140,7 +140,7 @@ class GenericReader final : public FormatReader {
     bool subject = bounce_subject(in.subject);
     std::string_view body(in.body);
     if (!((sender && (subject || bounce_text(body))) || (subject && bounce_text(body)))) return false;
-    std::string_view region = cut_original(body);
+    std::string_view region = in.no_original;  // cut_original(body), computed once
     for (std::string_view end : {"------- returned message", "-------original message", "-------original mail info",
                                  "included is a copy of the message",
                                  "message headers follow", "original message headers", "--- original message"}) {
