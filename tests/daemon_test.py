@@ -226,6 +226,11 @@ def main():
         # --client-timeout: an idle connection is closed; one that keeps asking is not
         # (the idle time counts from its last request, not from when it connected)
         d.stop()
+        db = sqlite3.connect(f"{tmp}/b.db")
+        db.executemany("INSERT INTO addresses(address, state, hard_since, hard_reason, hard_cause) VALUES(?,2,1,'userunknown','hard-bounce')",
+                       [(f"bulk-{i:05d}@bulk.example.net",) for i in range(30000)])
+        db.commit()
+        db.close()
         d.extra = ["--client-timeout", "1"]
         d.start()
         idle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -247,9 +252,33 @@ def main():
         except OSError:
             closed = False
         check("an idle connection is closed after the limit", closed)
+        # an answer larger than the socket buffer (an export of 30,000 addresses), to a
+        # client that reads it late, arrives whole (written in part at once, the rest
+        # as the client reads), and the connection goes on
+        big = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        big.connect(H.SOCK)
+        big.settimeout(10)
+        big.sendall(b"EXPORT hard\n")
+        time.sleep(0.4)  # the daemon meanwhile fills the socket and waits
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = big.recv(1 << 16)
+            if not chunk:
+                break
+            data += chunk
+        big.sendall(b"PING\n")
+        after = big.recv(4096)
+        big.close()
+        check("a large answer read late arrives whole", data.startswith(b"OK") and data.count(b"@bulk.example.net") == 30000,
+              f"{len(data)} bytes")
+        check("the connection still answers after it", after.startswith(b"OK"), after[:80])
         idle.close()
         busy.close()
         d.stop()
+        db = sqlite3.connect(f"{tmp}/b.db")
+        db.execute("DELETE FROM addresses WHERE address LIKE 'bulk-%@bulk.example.net'")
+        db.commit()
+        db.close()
         d.extra = []
         d.start()
 

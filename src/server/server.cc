@@ -12,6 +12,7 @@
 #include "server/idle_watch.h"
 #include "server/protocol.h"
 #include "server/replies.h"
+#include "server/write_now.h"
 
 namespace bounced {
 
@@ -32,6 +33,8 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
       spdlog::warn("socket: cannot read peer credentials; closing");
       return;
     }
+    boost::system::error_code ec;
+    sock_.non_blocking(true, ec);  // replies are written at once when they fit (write_now)
     std::weak_ptr<Session> weak = shared_from_this();
     idle_.start(weak, [weak] {
       if (auto self = weak.lock()) {
@@ -61,8 +64,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
 
   void write(std::string reply, bool close_after) {
     auto self = shared_from_this();
-    auto data = std::make_shared<std::string>(std::move(reply));
-    asio::async_write(sock_, asio::buffer(*data), [self, data, close_after](const boost::system::error_code& ec, std::size_t) {
+    write_now(sock_, std::make_shared<std::string>(std::move(reply)), [self, close_after](const boost::system::error_code& ec) {
       if (ec || close_after) {
         boost::system::error_code ignored;
         self->sock_.shutdown(local::socket::shutdown_both, ignored);

@@ -10,6 +10,7 @@
 #include "common/strutil.h"
 #include "server/idle_watch.h"
 #include "server/replies.h"
+#include "server/write_now.h"
 
 namespace bounced {
 
@@ -67,6 +68,8 @@ class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapSe
       : srv_(srv), sock_(std::move(s)), idle_(sock_.get_executor(), std::chrono::seconds(100)) {}
   auto executor() { return sock_.get_executor(); }
   void start() {
+    boost::system::error_code ec;
+    sock_.non_blocking(true, ec);  // replies are written at once when they fit (write_now)
     std::weak_ptr<Session> weak = shared_from_this();
     idle_.start(weak, [weak] {
       if (auto self = weak.lock()) {
@@ -117,8 +120,7 @@ class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapSe
 
   void write(const std::string& data, bool close) {
     auto self = shared_from_this();
-    auto d = std::make_shared<std::string>(data);
-    asio::async_write(sock_, asio::buffer(*d), [self, d, close](const boost::system::error_code& ec, std::size_t) {
+    write_now(sock_, std::make_shared<std::string>(data), [self, close](const boost::system::error_code& ec) {
       if (ec || close) {
         boost::system::error_code ig;
         self->sock_.close(ig);

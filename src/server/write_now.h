@@ -1,0 +1,31 @@
+// write_now.h - a reply written at once when the socket takes it (the usual case for
+// a short answer to a waiting client), else the rest asynchronously. The common case
+// then costs one send and no completion hand-off through the event loop (which was an
+// extra epoll round per request). The socket must be in non-blocking mode, so a client
+// that does not read its answers never blocks the loop.
+#pragma once
+#include <utility>  // Boost 1.74 Asio needs std::exchange declared first (C++20)
+#include <boost/asio.hpp>
+
+#include <memory>
+#include <string>
+
+namespace bounced {
+
+// Calls done(error) once all of *data is written or writing failed: inline when the
+// socket took everything at once, from the socket's loop otherwise.
+template <class Socket, class Done>
+void write_now(Socket& sock, std::shared_ptr<std::string> data, Done done) {
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  while (n < data->size()) {
+    n += sock.write_some(boost::asio::buffer(data->data() + n, data->size() - n), ec);
+    if (ec == boost::asio::error::interrupted) continue;
+    if (ec) break;
+  }
+  if (!ec || (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again)) return done(ec);
+  boost::asio::async_write(sock, boost::asio::buffer(data->data() + n, data->size() - n),
+                           [data, done](const boost::system::error_code& e, std::size_t) { done(e); });
+}
+
+}  // namespace bounced
