@@ -1,4 +1,5 @@
-// idle_watch.h - closes a connection that stays idle past a limit. A request only
+// idle_watch.h - closes a connection that stays idle past a limit (no request read
+// and no part of an answer taken by the client for that long). Activity only
 // stamps the time; the timer wakes once per limit period and re-arms itself for what
 // is left, instead of being re-armed for every request (each re-arm is a timerfd
 // system call, as many as the rest of a status query's).

@@ -64,7 +64,9 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
 
   void write(std::string reply, bool close_after) {
     auto self = shared_from_this();
-    write_now(sock_, std::make_shared<std::string>(std::move(reply)), [self, close_after](const boost::system::error_code& ec) {
+    idle_.touch();  // the time spent answering is not the client's idleness
+    write_now(sock_, std::make_shared<std::string>(std::move(reply)), [self] { self->idle_.touch(); },
+              [self, close_after](const boost::system::error_code& ec) {
       if (ec || close_after) {
         boost::system::error_code ignored;
         self->sock_.shutdown(local::socket::shutdown_both, ignored);

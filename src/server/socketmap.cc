@@ -120,7 +120,9 @@ class SocketmapServer::Session : public std::enable_shared_from_this<SocketmapSe
 
   void write(const std::string& data, bool close) {
     auto self = shared_from_this();
-    write_now(sock_, std::make_shared<std::string>(data), [self, close](const boost::system::error_code& ec) {
+    idle_.touch();  // the time spent answering is not the client's idleness
+    write_now(sock_, std::make_shared<std::string>(data), [self] { self->idle_.touch(); },
+              [self, close](const boost::system::error_code& ec) {
       if (ec || close) {
         boost::system::error_code ig;
         self->sock_.close(ig);

@@ -12,10 +12,24 @@
 
 namespace bounced {
 
+// Writes the rest of *data from offset at as the socket takes it, calling progress()
+// after each part (a client that reads slowly is not idle).
+template <class Socket, class Progress, class Done>
+void write_rest(Socket& sock, std::shared_ptr<std::string> data, std::size_t at, Progress progress, Done done) {
+  sock.async_write_some(boost::asio::buffer(data->data() + at, data->size() - at),
+                        [&sock, data, at, progress, done](const boost::system::error_code& ec, std::size_t n) {
+                          if (ec) return done(ec);
+                          progress();
+                          if (at + n >= data->size()) return done(ec);
+                          write_rest(sock, data, at + n, progress, done);
+                        });
+}
+
 // Calls done(error) once all of *data is written or writing failed: inline when the
-// socket took everything at once, from the socket's loop otherwise.
-template <class Socket, class Done>
-void write_now(Socket& sock, std::shared_ptr<std::string> data, Done done) {
+// socket took everything at once, from the socket's loop otherwise. The callbacks
+// must keep the socket's owner alive.
+template <class Socket, class Progress, class Done>
+void write_now(Socket& sock, std::shared_ptr<std::string> data, Progress progress, Done done) {
   boost::system::error_code ec;
   std::size_t n = 0;
   while (n < data->size()) {
@@ -24,8 +38,7 @@ void write_now(Socket& sock, std::shared_ptr<std::string> data, Done done) {
     if (ec) break;
   }
   if (!ec || (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again)) return done(ec);
-  boost::asio::async_write(sock, boost::asio::buffer(data->data() + n, data->size() - n),
-                           [data, done](const boost::system::error_code& e, std::size_t) { done(e); });
+  write_rest(sock, std::move(data), n, progress, done);
 }
 
 }  // namespace bounced
