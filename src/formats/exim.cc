@@ -68,11 +68,13 @@ std::string block_address(std::string_view t, std::string& rest) {
 }
 
 class EximReader final : public FormatReader {
-  // Exim's notice for recipient addresses it could not parse ("Mail failure -
+  // Exim's notice for recipient addresses it could not parse (subject "Mail failure -
   // malformed recipient address"): one indented "<address as written>: <error>" line
   // per refused address, the address text possibly holding more than one address
   // ("a@example.com <b@example.net>"): the line names one entry, its first address.
-  static bool read_malformed(std::string_view body, Report& report) {
+  static bool read_malformed(std::string_view subject, std::string_view body, Report& report) {
+    // Exim's subject for this notice is fixed; only then is the body searched.
+    if (!icontains(subject, "malformed recipient address")) return false;
     // "...contained one or more recipient addresses that were\nincorrectly constructed:"
     const std::size_t at = ifind(body, "incorrectly constructed:");
     if (at == std::string_view::npos || !icontains(body.substr(0, at), "recipient address")) return false;
@@ -105,7 +107,7 @@ class EximReader final : public FormatReader {
 
   bool read(const ReaderInput& in, Report& report) const override {
     std::string_view body(in.body);
-    if (read_malformed(body, report)) return true;
+    if (read_malformed(in.subject, body, report)) return true;
     bool exim = icontains(body, "This message was created automatically by mail delivery software") ||
                 in.msg.headers.has("X-Failed-Recipients");
     if (!exim) return false;
