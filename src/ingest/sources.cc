@@ -46,7 +46,7 @@ bool read_file(const std::string& path, std::string& out, std::string& error, st
   std::size_t len = 0;
   for (;;) {
     if (len == out.size()) {
-      if (len > max || (regular && len == known) || len == max) break;
+      if (len >= max || (regular && len == known)) break;
       out.resize(std::min(std::max<std::size_t>(out.size() * 2, 65536), max + 1));
     }
     const ssize_t n = ::read(fd, out.data() + len, out.size() - len);

@@ -32,29 +32,28 @@ void read_original(const Message& msg, Report& report) {
 
 // Codes and hosts that the diagnostic text carries but the fields lack.
 void complete_codes(RecipientFacts& r) {
-  std::string from_text = find_status_code(r.diagnostic);
+  const std::string from_text = find_status_code(r.diagnostic);
+  const std::string reply_in_text = find_reply_code(r.diagnostic);
   if (r.status.empty() || (is_generic_status(r.status) && !from_text.empty() &&
                            from_text[0] == r.status[0])) {
     if (!from_text.empty()) r.status = from_text;
   } else if (r.action == "failed" && r.status[0] == '4' && from_text.starts_with("5") &&
-             find_reply_code(r.diagnostic).starts_with("5")) {
+             reply_in_text.starts_with("5")) {
     // "Action: failed" with a temporary Status contradicts itself; the remote
     // answer (e.g. a 5xx greeting the MTA first took as temporary) is the final word.
     r.status = from_text;
   } else if (!from_text.empty() && from_text != r.status && from_text[0] == r.status[0] &&
-             !is_generic_status(from_text) && r.status.substr(1) != ".4.7") {
+             !is_generic_status(from_text) && r.status.substr(1) != ".4.7" && !reply_in_text.empty() &&
+             reply_in_text[0] == from_text[0]) {
     // The remote server's own code in its reply ("550 5.7.1 IP address blacklisted")
     // names the failure; a reporting MTA that writes another one in Status (Sendmail's
     // 5.1.1 for a refused RCPT) only restates it. X.4.7 stays: it says that the
     // retries ran out, which the classifier needs to know.
-    const std::string reply = find_reply_code(r.diagnostic);
-    if (!reply.empty() && reply[0] == from_text[0]) r.status = from_text;
+    r.status = from_text;
   }
-  if (r.reply_code.empty()) r.reply_code = find_reply_code(r.diagnostic);
+  if (r.reply_code.empty()) r.reply_code = reply_in_text;
   if (r.remote_mta.empty()) r.remote_mta = find_remote_host(r.diagnostic);
   if (r.action.empty()) r.action = "failed";
-  if (r.status.empty() && !r.reply_code.empty() && (r.action == "delayed"))
-    r.status.clear();
 }
 
 // A DSN without Diagnostic-Code often has the SMTP reply in its text part, on the line

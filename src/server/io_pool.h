@@ -20,7 +20,6 @@ class IoPool {
   IoPool(const IoPool&) = delete;
   IoPool& operator=(const IoPool&) = delete;
 
-  std::size_t size() const { return loops_.size(); }
   // Loop 0 runs on the thread that calls run(): signals, acceptors and timers live there.
   boost::asio::io_context& main() { return *loops_[0]; }
   // The loop for the next connection (round robin).
