@@ -16,6 +16,7 @@
 
 #include "classify/classifier.h"
 #include "classify/rule_loader.h"
+#include "common/allocator.h"
 #include "common/paths.h"
 #include "ingest/sources.h"
 #include "mime/message.h"
@@ -37,7 +38,8 @@ std::string cpu_model() {
 
 void machine(bool json) {
   if (!json)
-    std::cout << "machine: " << std::thread::hardware_concurrency() << " cores, " << cpu_model() << "\n";
+    std::cout << "machine: " << std::thread::hardware_concurrency() << " cores, " << cpu_model() << "; "
+              << bounced::allocator_name() << "\n";
 }
 
 std::vector<std::string> load_dir(const std::string& dir) {
@@ -138,7 +140,7 @@ int bench_parse(const std::string& dir, int threads, bool json, bool fresh) {
   double n = static_cast<double>(msgs.size()) * rounds;
   double mb = static_cast<double>(bytes) * rounds / 1e6;
   if (json) {
-    std::cout << "{\"bench\":\"parse\",\"fresh\":" << (fresh ? "true" : "false") << ",\"messages\":" << msgs.size() << ",\"rules\":" << nrules
+    std::cout << "{\"bench\":\"parse\",\"allocator\":\"" << bounced::allocator_name() << "\",\"fresh\":" << (fresh ? "true" : "false") << ",\"messages\":" << msgs.size() << ",\"rules\":" << nrules
               << ",\"msgs_per_s_1core\":" << n / s1 << ",\"mb_per_s_1core\":" << mb / s1
               << ",\"threads\":" << threads << ",\"msgs_per_s_all\":" << n / sn << "}\n";
   } else {

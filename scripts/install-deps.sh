@@ -4,7 +4,7 @@
 # Skips the package manager when everything is already there.
 set -e
 PKGS="cmake g++ make pkg-config libmimetic-dev libboost-program-options-dev libboost-dev \
-libsqlite3-dev libspdlog-dev doctest-dev libre2-dev libtomlplusplus-dev python3 ninja-build \
+libsqlite3-dev libspdlog-dev doctest-dev libre2-dev libtomlplusplus-dev libmimalloc-dev python3 ninja-build \
 postfix"
 missing=""
 for p in $PKGS; do

@@ -18,6 +18,7 @@
 
 #include "classify/classifier.h"
 #include "classify/rule_loader.h"
+#include "common/allocator.h"
 #include "common/paths.h"
 #include "daemon/options.h"
 #include "server/server.h"
@@ -198,8 +199,8 @@ int main(int argc, char** argv) {
   };
   signals.async_wait(on_signal);
 
-  spdlog::info("bounced {} ready: db {}, socket {}, rules {}, {} I/O threads", BOUNCED_VERSION, opt.db, opt.socket,
-               opt.rules, threads);
+  spdlog::info("bounced {} ready: db {}, socket {}, rules {}, {} I/O threads, {}", BOUNCED_VERSION, opt.db,
+               opt.socket, opt.rules, threads, allocator_name());
   loops.run([](std::size_t i) { ReaderPool::bind_thread(i); });
   if (drainer.joinable()) drainer.join();
   writer.stop();
