@@ -71,6 +71,10 @@ def main():
         deep += f'--b{i-1}\nContent-Type: multipart/mixed; boundary="b{i}"\n\n'
     run("10,000 nested parts", deep, 5, lambda r, e: "limit" in e)
 
+    # Two million empty parts under one boundary: each "--b" line would be an entity.
+    flat = HEAD + 'Content-Type: multipart/mixed; boundary="b"\n\n' + "--b\n\n" * 2000000 + "--b--\n"
+    run("2,000,000 flat parts", flat, 5, lambda r, e: "limit" in e, max_rss_mb=256)
+
     big_line = dsn_with(one, extra="x" * (50 << 20))
     # bounded by the 64 MiB message limit: a few copies of the input at most
     run("50 MB single line", big_line, 10, lambda r, e: len(r) == 1, max_rss_mb=512)

@@ -3,6 +3,7 @@
 
 #include <mimetic/mimetic.h>
 
+#include <cstring>
 #include <sstream>
 
 #include "common/address.h"
@@ -15,24 +16,25 @@ namespace bounced {
 
 namespace {
 
-// Counts entity declarations; returns the offset where the limit is crossed, or npos.
-std::size_t entity_limit_offset(std::string_view raw) {
-  // Each marker's next occurrence is searched again only after it was counted, so
-  // the text is scanned once per marker, not once per entity.
-  // Each entity takes at least one 8-byte marker: a short message cannot cross the limit.
-  if (raw.size() < 8 * (limits::kMaxMimeEntities + 1)) return std::string_view::npos;
-  std::size_t count = 0;
-  std::size_t b = ifind(raw, "boundary=");
-  std::size_t m = ifind(raw, "message/");
-  for (;;) {
-    const std::size_t next = std::min(b, m);
-    if (next == std::string_view::npos) break;
-    if (++count > limits::kMaxMimeEntities) {
-      std::size_t line = raw.rfind('\n', next);
-      return line == std::string_view::npos ? next : line + 1;
-    }
-    if (next == b) b = ifind(raw, "boundary=", next + 9);
-    else m = ifind(raw, "message/", next + 8);
+// An upper bound on the entities mimetic can make of the text: every entity but the
+// top one starts at a boundary delimiter line ("--" at the start of a line) or is the
+// content of a message/* part, which has its own Content-Type line. Returns the offset
+// of the line where the bound passes the limit, or npos. (Counting only boundary= and
+// message/ declarations missed flat parts: 2 million "--b" lines under one boundary
+// took 8.7 s and 1.9 GB.)
+std::size_t entity_limit_offset(std::string_view text) {
+  constexpr std::size_t kShortestLine = 3;  // "--\n"
+  if (text.size() < kShortestLine * limits::kMaxMimeEntities) return std::string_view::npos;
+  std::size_t count = 1;  // the top entity
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::string_view line = text.substr(pos);
+    const bool counts = line.starts_with("--") ||
+                        ((line[0] == 'C' || line[0] == 'c') && istarts_with(line, "content-type:"));
+    if (counts && ++count > limits::kMaxMimeEntities) return pos;
+    const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+    if (nl == nullptr) break;
+    pos = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
   }
   return std::string_view::npos;
 }
@@ -301,11 +303,11 @@ Message read_message(std::string_view raw_in) {
     raw = raw.substr(0, limits::kMaxMessageBytes);
     msg.warnings.push_back("message larger than the size limit; read up to the limit");
   }
-  if (std::size_t cut = entity_limit_offset(raw); cut != std::string_view::npos) {
-    raw = raw.substr(0, cut);
+  std::string text = repair_unfolded_parameters(normalize_newlines(raw));
+  if (std::size_t cut = entity_limit_offset(text); cut != std::string_view::npos) {
+    text.resize(cut);
     msg.warnings.push_back("more MIME entities than the limit; read up to the limit");
   }
-  std::string text = repair_unfolded_parameters(normalize_newlines(raw));
   // Skip an mbox "From " line, which is not a header.
   std::size_t start = 0;
   if (text.starts_with("From ")) {
