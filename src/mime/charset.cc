@@ -4,6 +4,7 @@
 #include <iconv.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <map>
 
@@ -13,9 +14,21 @@ namespace bounced {
 
 namespace {
 
+// No byte >= 0x80 and no ESC (which starts ISO-2022 sequences); eight bytes a step.
 bool is_ascii(std::string_view s) {
-  for (unsigned char c : s)
-    if (c >= 0x80 || c == 0x1B) return false;  // ESC starts ISO-2022 sequences
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kEsc = 0x1B * kOnes;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const std::uint64_t esc = w ^ kEsc;  // a zero byte where w has ESC
+    if ((w & kHigh) != 0 || ((esc - kOnes) & ~esc & kHigh) != 0) return false;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80 || c == 0x1B) return false;
+  }
   return true;
 }
 
@@ -65,6 +78,11 @@ std::string latin1_to_utf8(std::string_view s) {
 }
 
 }  // namespace
+
+std::string to_utf8_owned(std::string&& text, std::string_view charset) {
+  if (is_ascii(text)) return std::move(text);
+  return to_utf8(std::string_view(text), charset);
+}
 
 std::string to_utf8(std::string_view text, std::string_view charset) {
   std::string cs = to_lower(trim(charset));

@@ -33,6 +33,18 @@ std::vector<std::string_view> HeaderList::get_all(std::string_view name) const {
   return out;
 }
 
+std::string unfold_owned(std::string&& value) {
+  for (char c : value)
+    if (c == '\r' || c == '\n' || c == '\t') return unfold(std::string_view(value));
+  const std::string_view t = trim(value);
+  if (t.size() != value.size()) {
+    const auto head = static_cast<std::size_t>(t.data() - value.data());
+    value.erase(head + t.size());
+    value.erase(0, head);
+  }
+  return std::move(value);
+}
+
 std::string unfold(std::string_view value) {
   // Most header values are one line without tabs: nothing to unfold. (One pass over
   // the bytes: find_first_of with a set calls memchr once per byte of the value.)

@@ -33,5 +33,7 @@ std::size_t parse_header_block(std::string_view text, HeaderList& out);
 
 // Unfolds a header value: line breaks followed by whitespace become one space.
 std::string unfold(std::string_view value);
+// The same for a value the caller gives up: a one-line value is trimmed in place.
+std::string unfold_owned(std::string&& value);
 
 }  // namespace bounced

@@ -41,7 +41,7 @@ std::size_t entity_limit_offset(std::string_view text) {
 
 HeaderList convert_header(const mimetic::Header& h) {
   HeaderList out;
-  for (const auto& f : h) out.add(std::string(f.name()), unfold(f.value()));
+  for (const auto& f : h) out.add(std::string(f.name()), unfold_owned(f.value()));
   return out;
 }
 
@@ -85,7 +85,7 @@ std::string decode_body(const std::string& body, const HeaderList& h) {
   std::string decoded;
   if (cte == "base64") decoded = decode_base64(view);
   else if (cte == "quoted-printable") decoded = decode_quoted_printable(view, false);
-  else decoded = std::string(view);
+  else return std::string(view.substr(0, limits::kMaxPartText));  // line ends already LF: the whole text's were
   if (decoded.size() > limits::kMaxPartText) decoded.resize(limits::kMaxPartText);
   return normalize_newlines(decoded);
 }
@@ -179,7 +179,7 @@ class Walker {
         parse_header_block(decoded, msg_.original_headers);
         msg_.has_original = !msg_.original_headers.empty();
       }
-      p.text = to_utf8(decoded, charset);
+      p.text = to_utf8_owned(std::move(decoded), charset);
     }
     p.headers = std::move(h);
     msg_.parts.push_back(std::move(p));

@@ -5,6 +5,7 @@
 #include "common/strutil.h"
 #include "mime/charset.h"
 #include "mime/encoded_word.h"
+#include "mime/header_list.h"
 #include "mime/message.h"
 
 using namespace bounced;
@@ -21,6 +22,27 @@ TEST_CASE("charsets convert to UTF-8; unknown charsets never fail") {
   CHECK(to_utf8("caf\xE9", "x-no-such-charset") == "caf\xC3\xA9");
   CHECK(to_utf8("ok", "") == "ok");
   CHECK(sanitize_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+}
+
+TEST_CASE("the ASCII test behind to_utf8 sees a high byte or an ESC anywhere, in or after whole words") {
+  const std::string plain = "0123456789abcdefXYZ";  // two 8-byte words and a tail
+  CHECK(to_utf8_owned(std::string(plain), "iso-8859-1") == plain);
+  for (std::size_t at = 0; at < plain.size(); ++at) {
+    std::string high = plain;
+    high[at] = '\xE9';  // e-acute in ISO-8859-1: converted, so no longer the same bytes
+    CHECK(to_utf8_owned(std::string(high), "iso-8859-1").find("\xC3\xA9") == at);
+    std::string esc = plain;
+    esc.replace(at, 1, "\x1B$B");  // ISO-2022-JP: switch to JIS X 0208 and back
+    esc += "\x1B(B";
+    CHECK(to_utf8_owned(std::string(esc), "iso-2022-jp").find('\x1B') == std::string::npos);
+  }
+}
+
+TEST_CASE("header values unfold; an owned one-line value is trimmed in place") {
+  CHECK(unfold("a\r\n b\n\tc") == "a b c");
+  CHECK(unfold_owned(std::string("  one line  ")) == "one line");
+  CHECK(unfold_owned(std::string("two\n  lines ")) == "two lines");
+  CHECK(unfold_owned(std::string("   ")).empty());
 }
 
 TEST_CASE("multipart/report is walked into parts; the original's header is kept") {
