@@ -75,6 +75,15 @@ def main():
     flat = HEAD + 'Content-Type: multipart/mixed; boundary="b"\n\n' + "--b\n\n" * 2000000 + "--b--\n"
     run("2,000,000 flat parts", flat, 5, lambda r, e: "limit" in e, max_rss_mb=256)
 
+    # Two million one-letter header fields: at the top, and in a returned message whose
+    # Content-Type names its type on a continuation line.
+    run("2,000,000 header fields", HEAD + "X: y\n" * 2000000 + "\nbody\n", 5,
+        lambda r, e: "limit" in e, max_rss_mb=256)
+    returned = dsn_with(one).replace("\n--b--\n", "\n--b\nContent-Type:\n message/rfc822\n\n"
+                                       + "X: y\n" * 2000000 + "\nbody\n--b--\n")
+    run("2,000,000 header fields in the returned message", returned, 5,
+        lambda r, e: len(r) == 1 and "limit" in e, max_rss_mb=256)
+
     big_line = dsn_with(one, extra="x" * (50 << 20))
     # bounded by the 64 MiB message limit: a few copies of the input at most
     run("50 MB single line", big_line, 10, lambda r, e: len(r) == 1, max_rss_mb=512)

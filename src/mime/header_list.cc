@@ -1,6 +1,7 @@
 // header_list.cc - header field storage and a lenient header block reader.
 #include "mime/header_list.h"
 
+#include "common/limits.h"
 #include "common/strutil.h"
 #include "mime/encoded_word.h"
 
@@ -105,6 +106,7 @@ std::size_t parse_header_block(std::string_view text, HeaderList& out) {
     } else {
       std::size_t colon = line.find(':');
       if (colon == std::string_view::npos || !is_field_name(trim(line.substr(0, colon)))) break;
+      if (out.fields().size() >= limits::kMaxHeaderLines) break;  // outside input: bounded
       flush();
       name = std::string(trim(line.substr(0, colon)));
       value = std::string(line.substr(colon + 1));

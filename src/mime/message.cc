@@ -3,6 +3,7 @@
 
 #include <mimetic/mimetic.h>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -16,27 +17,50 @@ namespace bounced {
 
 namespace {
 
-// An upper bound on the entities mimetic can make of the text: every entity but the
-// top one starts at a boundary delimiter line ("--" at the start of a line) or is the
-// content of a message/* part, which has its own Content-Type line. Returns the offset
-// of the line where the bound passes the limit, or npos. (Counting only boundary= and
-// message/ declarations missed flat parts: 2 million "--b" lines under one boundary
-// took 8.7 s and 1.9 GB.)
-std::size_t entity_limit_offset(std::string_view text) {
-  constexpr std::size_t kShortestLine = 3;  // "--\n"
-  if (text.size() < kShortestLine * limits::kMaxMimeEntities) return std::string_view::npos;
-  std::size_t count = 1;  // the top entity
+struct LimitCut {
+  std::size_t offset = std::string_view::npos;  // where the text is cut, or npos
+  const char* what = "";
+};
+
+// One pass over the lines for the two limits on what mimetic builds.
+// Entities: every entity but the top one starts at a boundary delimiter line ("--" at
+// the start of a line) or is the content of a message/* part, which has its own
+// Content-Type line; so these lines bound the entities mimetic can make. (Counting
+// only boundary= and message/ declarations missed flat parts: 2 million "--b" lines
+// under one boundary took 8.7 s and 1.9 GB.)
+// Header lines: a header section starts the text, follows a delimiter line, and
+// follows the header of a message/* part; it ends at the first empty line.
+LimitCut structure_limit(std::string_view text) {
+  constexpr std::size_t kShortestLine = 2;  // "x\n"
+  if (text.size() < kShortestLine * std::min(limits::kMaxMimeEntities, limits::kMaxHeaderLines)) return {};
+  std::size_t entities = 1;  // the top entity
+  std::size_t header_lines = 0;
+  bool in_header = true, message_part = false, in_content_type = false;
   std::size_t pos = 0;
   while (pos < text.size()) {
-    const std::string_view line = text.substr(pos);
-    const bool counts = line.starts_with("--") ||
-                        ((line[0] == 'C' || line[0] == 'c') && istarts_with(line, "content-type:"));
-    if (counts && ++count > limits::kMaxMimeEntities) return pos;
     const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+    const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    const bool delimiter = line.starts_with("--");
+    const bool content_type = !line.empty() && (line[0] == 'C' || line[0] == 'c') && istarts_with(line, "content-type:");
+    if ((delimiter || content_type) && ++entities > limits::kMaxMimeEntities) return {pos, "MIME entities"};
+    if (delimiter) {
+      in_header = true;
+      message_part = in_content_type = false;
+    } else if (in_header && line.empty()) {
+      in_header = message_part;  // a message/* part's content starts with its own header
+      message_part = in_content_type = false;
+    } else if (in_header) {
+      if (++header_lines > limits::kMaxHeaderLines) return {pos, "header lines"};
+      // The type may be on a continuation line of the Content-Type field.
+      const bool continuation = line[0] == ' ' || line[0] == '\t';
+      in_content_type = content_type || (in_content_type && continuation);
+      if (in_content_type && ifind(line, "message/") != std::string_view::npos) message_part = true;
+    }
     if (nl == nullptr) break;
-    pos = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+    pos = end + 1;
   }
-  return std::string_view::npos;
+  return {};
 }
 
 HeaderList convert_header(const mimetic::Header& h) {
@@ -304,9 +328,9 @@ Message read_message(std::string_view raw_in) {
     msg.warnings.push_back("message larger than the size limit; read up to the limit");
   }
   std::string text = repair_unfolded_parameters(normalize_newlines(raw));
-  if (std::size_t cut = entity_limit_offset(text); cut != std::string_view::npos) {
-    text.resize(cut);
-    msg.warnings.push_back("more MIME entities than the limit; read up to the limit");
+  if (const LimitCut cut = structure_limit(text); cut.offset != std::string_view::npos) {
+    text.resize(cut.offset);
+    msg.warnings.push_back(std::string("more ") + cut.what + " than the limit; read up to the limit");
   }
   // Skip an mbox "From " line, which is not a header.
   std::size_t start = 0;
