@@ -49,9 +49,27 @@ class SendmailReader final : public FormatReader {
       std::size_t list_end = std::min(transcript, end);
       std::size_t nl = body.find('\n', list);
       std::string_view block = nl < list_end ? body.substr(nl + 1, list_end - nl - 1) : std::string_view();
+      // Free text under a later heading of the block is the cause for the listed
+      // recipients (BIGLOBE and other Japanese ISPs: "----- Non-delivered information -----").
+      std::string info;
+      bool under_heading = false;
+      // Sendmail lists the recipients it still retries under "transient non-fatal
+      // errors": a delay, not a failure.
+      bool transient = icontains(body.substr(list, nl == std::string_view::npos ? 0 : nl - list), "transient");
       for (std::string_view line : split_lines(block)) {
         std::string_view t = trim(line);
-        if (t.empty() || t.front() == '(' || t.starts_with("-----")) {
+        if (t.starts_with("-----")) {
+          // "----- The following addresses had transient non-fatal errors -----" is
+          // another list; any other heading starts free text.
+          under_heading = !icontains(t, "following addresses");
+          transient = icontains(t, "transient");
+          continue;
+        }
+        if (under_heading) {
+          if (!t.empty() && info.size() < limits::kMaxDiagnostic) info.append(info.empty() ? "" : " ").append(t);
+          continue;
+        }
+        if (t.empty() || t.front() == '(') {
           if (!t.empty() && t.front() == '(' && report.recipients.size() > before) {
             std::string_view reason = t;
             if (istarts_with(reason, "(reason:")) reason.remove_prefix(8);
@@ -65,8 +83,13 @@ class SendmailReader final : public FormatReader {
         if (addr.empty() || is_mailer_address(addr)) continue;
         RecipientFacts r;
         r.recipient = addr;
+        if (transient) r.action = "delayed";
         add_or_merge(report, std::move(r));
       }
+      if (!info.empty())
+        for (std::size_t i = before; i < report.recipients.size(); ++i)
+          if (report.recipients[i].diagnostic.empty())
+            report.recipients[i].diagnostic = squeeze_spaces(info).substr(0, limits::kMaxDiagnostic);
     }
     if (list == std::string_view::npos) {
       // No list: the recipients are the addresses that the transcript's replies name,
