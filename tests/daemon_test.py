@@ -55,6 +55,22 @@ def main():
         ctl("ingest", data=msg)
         ctl("ingest", data=dsn("dup@example.org", "dup-1@x", nonce="second report"))
         check("same report twice and same message reported again count once", status("dup@example.org").get("soft_count") == 1)
+        # A text bounce that quotes the original (no message/rfc822 part): the quoted
+        # Message-ID still identifies the message, so two notices about it count once.
+        def quoted(rcpt, original_id, notice_id):
+            return (f"From: Mail Delivery System <Mailer-Daemon@mx.example.net>\nTo: news@example.com\n"
+                    f"Subject: Mail delivery failed: returning message to sender\nMessage-Id: <{notice_id}>\n\n"
+                    "This message was created automatically by mail delivery software.\n\n"
+                    "A message that you sent could not be delivered to one or more of its\n"
+                    "recipients. This is a permanent error. The following address(es) failed:\n\n"
+                    f"  {rcpt}\n    host mx.example.org [192.0.2.1]\n"
+                    "    SMTP error from remote mail server after end of data:\n    552 5.2.2 Mailbox full\n\n"
+                    "------ This is a copy of the message, including all the headers. ------\n\n"
+                    f"From: news@example.com\nTo: {rcpt}\nSubject: Weekly\nMessage-ID: <{original_id}>\n\nHello\n").encode()
+        ctl("ingest", data=quoted("quoted@example.org", "weekly-1@example.com", "n1@mx.example.net"))
+        ctl("ingest", data=quoted("quoted@example.org", "weekly-1@example.com", "n2@mx.example.net"))
+        s = status("quoted@example.org")
+        check("the same message quoted by two text notices counts once", s.get("soft_count") == 1, s)
         # sender-side reasons recorded, not counted
         ctl("ingest", data=dsn("blk@example.org", "blk-1@x", status="5.7.1", diag="554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org"))
         s = status("blk@example.org")

@@ -48,6 +48,10 @@ std::string_view cut_original(std::string_view body) {
       "--- The header of the original message is following",
       "------ The header of the original message ------",
       "Original message headers:",
+      "Message headers follow",                     // DragonFly Mail Agent
+      "Included is a copy of the message header",   // MXLogic, some Exim setups
+      "-------original message",                    // m-FILTER
+      "-------original mail info",
   });
   std::size_t end = markers.earliest(body);
   return end == std::string_view::npos ? body : body.substr(0, end);

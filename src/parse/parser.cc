@@ -20,8 +20,31 @@ namespace bounced {
 
 namespace {
 
-void read_original(const Message& msg, Report& report) {
-  const HeaderList& h = msg.original_headers;
+// The header of a returned original that a text part quotes after a marker line
+// (Exim's "------ This is a copy of the message, including all the headers. ------",
+// qmail's "--- Below this line is a copy of the message.", Gmail, Sendmail without
+// MIME): the marker's line is skipped, then blank lines, then the header block.
+HeaderList inline_original_header(std::string_view body, std::size_t marker) {
+  HeaderList h;
+  std::size_t nl = body.find('\n', marker);
+  while (nl != std::string_view::npos) {
+    const std::size_t start = nl + 1;
+    nl = body.find('\n', start);
+    const std::size_t end = nl == std::string_view::npos ? body.size() : nl;
+    const std::string_view line = trim(body.substr(start, end - start));
+    // blank lines and rules ("-----------", "=========") before the header
+    if (!line.empty() && line.find_first_not_of("-=") != std::string_view::npos) {
+      parse_header_block(body.substr(start), h);
+      break;
+    }
+  }
+  return h;
+}
+
+void read_original(const Message& msg, const ReaderInput& in, Report& report) {
+  HeaderList quoted;
+  if (msg.original_headers.empty()) quoted = inline_original_header(in.body, in.no_original.size());
+  const HeaderList& h = msg.original_headers.empty() ? quoted : msg.original_headers;
   if (h.empty()) return;
   if (report.message_id.empty()) report.message_id = std::string(trim(h.get("Message-ID")));
   report.original_from = first_address(h.decoded("From"));
@@ -146,7 +169,7 @@ ParseResult parse_at(std::string_view raw, const ParseOptions& options, int dept
     return result;
   }
 
-  read_original(msg, report);
+  read_original(msg, in, report);
   std::string envelope(trim(msg.headers.get("X-Original-To")));
   if (envelope.empty()) envelope = std::string(trim(msg.headers.get("Delivered-To")));
   if (envelope.empty()) envelope = std::string(trim(msg.headers.get("To")));
