@@ -59,7 +59,7 @@ bool error_words(std::string_view t) {
 }
 
 bool boilerplate(std::string_view t) {
-  if (t.starts_with("---") || t.starts_with("===") || t.starts_with("***")) return true;
+  if (t.starts_with("---") || t.starts_with("===") || t.starts_with("***") || t.starts_with("|---")) return true;
   return contains_any(t, {"this is", "original message", "was received at", "mime", "the following",
                           "if you", "please", "copy of", "automatically", "do not reply", "message details"});
 }

@@ -52,9 +52,15 @@ std::string_view cut_original(std::string_view body) {
       "Included is a copy of the message header",   // MXLogic, some Exim setups
       "-------original message",                    // m-FILTER
       "-------original mail info",
+      "- Message header follows: -",                // Smail 3, Deutsche Telekom
+      "- Message text follows: -",
   });
   std::size_t end = markers.earliest(body);
-  return end == std::string_view::npos ? body : body.substr(0, end);
+  if (end == std::string_view::npos) return body;
+  // From the start of the marker's line: a banner such as Smail's "|---- Message text
+  // follows: ----|" is not report text.
+  const std::size_t line = body.rfind('\n', end);
+  return body.substr(0, line == std::string_view::npos ? 0 : line + 1);
 }
 
 bool is_mailer_address(std::string_view addr) {
