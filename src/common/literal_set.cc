@@ -3,6 +3,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <string>
 
 namespace bounced {
@@ -19,13 +20,15 @@ RE2::Options options() {
 
 LiteralSet::LiteralSet(const std::vector<std::string_view>& phrases) {
   std::string alternation = "(?:";
+  set_ = std::make_unique<RE2::Set>(options(), RE2::UNANCHORED);
   for (std::size_t i = 0; i < phrases.size(); ++i) {
     const std::string quoted = RE2::QuoteMeta(re2::StringPiece(phrases[i].data(), phrases[i].size()));
     alternation += (i ? "|" : "") + quoted;
-    each_.push_back(std::make_unique<RE2>(quoted, options()));
+    set_->Add(quoted, nullptr);  // index i: phrases are quoted, so RE2 takes each
   }
   alternation += ")";
   any_ = std::make_unique<RE2>(alternation, options());
+  set_->Compile();
 }
 
 LiteralSet::~LiteralSet() = default;
@@ -39,12 +42,10 @@ std::size_t LiteralSet::earliest(std::string_view text) const {
 }
 
 int LiteralSet::first_listed(std::string_view text) const {
-  // One pass decides whether any phrase occurs; only then is the list order resolved.
-  if (earliest(text) == std::string_view::npos) return -1;
-  re2::StringPiece in(text.data(), text.size());
-  for (std::size_t i = 0; i < each_.size(); ++i)
-    if (RE2::PartialMatch(in, *each_[i])) return static_cast<int>(i);
-  return -1;
+  // One pass finds every phrase that occurs; the first listed of them wins.
+  std::vector<int> found;
+  if (!set_->Match(re2::StringPiece(text.data(), text.size()), &found) || found.empty()) return -1;
+  return *std::min_element(found.begin(), found.end());
 }
 
 }  // namespace bounced

@@ -6,9 +6,8 @@
 #include <string_view>
 #include <vector>
 
-namespace re2 {
-class RE2;
-}
+#include <re2/re2.h>
+#include <re2/set.h>
 
 namespace bounced {
 
@@ -25,8 +24,8 @@ class LiteralSet {
   int first_listed(std::string_view text) const;
 
  private:
-  std::unique_ptr<re2::RE2> any_;                  // (p1|p2|...) for earliest()
-  std::vector<std::unique_ptr<re2::RE2>> each_;    // per phrase, for first_listed()
+  std::unique_ptr<re2::RE2> any_;   // (p1|p2|...) for earliest()
+  std::unique_ptr<re2::RE2::Set> set_;  // every phrase, for first_listed() in one pass
 };
 
 }  // namespace bounced
