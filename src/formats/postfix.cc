@@ -33,7 +33,6 @@ class PostfixReader final : public FormatReader {
     if (start == std::string_view::npos) return false;
     // A delivery-status part flattened into the text is read by the embedded-DSN reader.
     if (icontains(body, "\nFinal-Recipient:")) return false;
-    const bool delayed = icontains(body, "This is only a warning");
     std::string_view region = cut_original(body.substr(start));
     std::size_t system = ifind(region, "The mail system");
     if (system != std::string_view::npos && system > 0) region = region.substr(system);
@@ -43,7 +42,6 @@ class PostfixReader final : public FormatReader {
       auto& r = report.recipients[i];
       if (r.command.empty()) r.command = command_in_text(r.diagnostic);
       if (r.remote_mta.empty()) r.remote_mta = find_remote_host(r.diagnostic);
-      if (delayed) r.action = "delayed";
     }
     return report.recipients.size() > before;
   }

@@ -107,6 +107,18 @@ class SendmailReader final : public FormatReader {
       for (std::string_view line : tlines) {
         std::string_view t = trim(line);
         std::string_view reply = t.starts_with("<<< ") ? t.substr(4) : t;
+        if (const std::size_t own = t.find(">... ");
+            t.starts_with("<") && !t.starts_with("<<<") && own != std::string_view::npos) {
+          // Sendmail's own line for a recipient: "<user@example.org>... Deferred:
+          // Connection refused by mx.example.org." (delay warnings have no list).
+          std::string addr = first_address(t.substr(0, own + 1));
+          if (addr.empty() || is_mailer_address(addr) || is_sender(addr)) continue;
+          RecipientFacts r;
+          r.recipient = addr;
+          r.diagnostic = squeeze_spaces(t.substr(own + 5)).substr(0, limits::kMaxDiagnostic);
+          add_or_merge(report, std::move(r));
+          continue;
+        }
         if (reply.size() < 4 || (reply[0] != '4' && reply[0] != '5')) continue;
         for (const auto& a : find_addresses(reply)) {
           if (is_mailer_address(a) || is_sender(a)) continue;

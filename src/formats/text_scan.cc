@@ -63,6 +63,19 @@ std::string_view cut_original(std::string_view body) {
   return body.substr(0, line == std::string_view::npos ? 0 : line + 1);
 }
 
+bool says_warning_only(std::string_view text) {
+  static const LiteralSet phrases({
+      "THIS IS A WARNING ONLY",                      // Postfix
+      "THIS IS A WARNING MESSAGE ONLY",              // Sendmail, Exchange, Zoho
+      "YOU DO NOT NEED TO RESEND YOUR MESSAGE",      // the same banners' second line
+      "has not yet been delivered to one or more",   // Exim
+      "Delivery attempts will continue",             // Exim, OpenSMTPD
+      "will be retried until it is",                 // Postfix
+      "Will keep trying until message is",           // Sendmail
+  });
+  return phrases.earliest(text) != std::string_view::npos;
+}
+
 bool is_mailer_address(std::string_view addr) {
   std::string a = to_lower(addr);
   return a.starts_with("mailer-daemon@") || a.starts_with("postmaster@") ||

@@ -18,6 +18,11 @@ std::string_view text_between(std::string_view body, std::initializer_list<std::
 // Cuts body before the usual "here is a copy of your message" lines.
 std::string_view cut_original(std::string_view body);
 
+// True when a notice says that it is only a warning: delivery is still being retried
+// (Postfix "THIS IS A WARNING ONLY", Sendmail and Exchange "THIS IS A WARNING MESSAGE
+// ONLY", Exim "has not yet been delivered ... Delivery attempts will continue").
+bool says_warning_only(std::string_view text);
+
 // True when the address belongs to a mailer (postmaster, MAILER-DAEMON, ...).
 bool is_mailer_address(std::string_view addr);
 

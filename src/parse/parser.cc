@@ -185,6 +185,11 @@ ParseResult parse_at(std::string_view raw, const ParseOptions& options, int dept
     report.recipients.push_back(r);
   }
   if (report.kind == ReportKind::kBounce) {
+    // A notice that says it is only a warning reports delays (not counted), whatever
+    // a text reader made of it; delivery-status fields carry their own Action.
+    if (report.format != "rfc3464" && says_warning_only(in.no_original))
+      for (auto& r : report.recipients)
+        if (r.action.empty() || r.action == "failed") r.action = "delayed";
     diagnostics_from_text(in.no_original, report);
     assign_commands(in.body, report);
   }
