@@ -100,12 +100,18 @@ std::size_t parse_header_block(std::string_view text, HeaderList& out) {
       pos = nl == std::string_view::npos ? text.size() : nl + 1;
       break;
     }
-    if ((line[0] == ' ' || line[0] == '\t') && have) {
+    const std::size_t colon = line.find(':');
+    const bool indented = line[0] == ' ' || line[0] == '\t';
+    const bool field = !indented && colon != std::string_view::npos && is_field_name(trim(line.substr(0, colon)));
+    if (!field && !have) break;
+    if (!field) {
+      // A continuation line; one that is not indented continues the field too
+      // (GMX's quoted headers: "Received: from [192.0.2.1] by host (via" then
+      // "HTTP); Sat, ..." at the start of the line).
       value.push_back('\n');
+      if (!indented) value.push_back(' ');
       value.append(line);
     } else {
-      std::size_t colon = line.find(':');
-      if (colon == std::string_view::npos || !is_field_name(trim(line.substr(0, colon)))) break;
       if (out.fields().size() >= limits::kMaxHeaderLines) break;  // outside input: bounded
       flush();
       name = std::string(trim(line.substr(0, colon)));

@@ -38,6 +38,19 @@ TEST_CASE("the ASCII test behind to_utf8 sees a high byte or an ESC anywhere, in
   }
 }
 
+TEST_CASE("a header block reads a line that is not a field as the field before it, folded without indent") {
+  HeaderList h;
+  parse_header_block("Received: from [192.0.2.1] by relay.example.net (via\nHTTP); Sat, 29 Nov 2014\n"
+                     "Message-ID: <q1@example.net>\nSubject: hi\n\nbody: not a header\n",
+                     h);
+  CHECK(h.get("Received") == "from [192.0.2.1] by relay.example.net (via HTTP); Sat, 29 Nov 2014");
+  CHECK(h.get("Message-ID") == "<q1@example.net>");
+  CHECK_FALSE(h.has("body"));
+  HeaderList none;
+  parse_header_block("Hello there\nSubject: not a header block\n", none);
+  CHECK(none.empty());
+}
+
 TEST_CASE("header values unfold; an owned one-line value is trimmed in place") {
   CHECK(unfold("a\r\n b\n\tc") == "a b c");
   CHECK(unfold_owned(std::string("  one line  ")) == "one line");
