@@ -13,8 +13,9 @@
 //
 //   ------ This is a copy of the message, including all the headers. ------
 //
-// A delay warning ("has not yet been delivered ... after more than 24 hours") gives
-// Action delayed. X-Failed-Recipients names the failed addresses too.
+// A delay warning ("has not yet been delivered ... after more than 24 hours") is read
+// the same way; the parser's warning-only check makes its recipients delayed.
+// X-Failed-Recipients names the failed addresses too.
 #include <string>
 
 #include "common/address.h"
@@ -115,7 +116,6 @@ class EximReader final : public FormatReader {
     static const LiteralSet ends({std::begin(kEnds), std::end(kEnds)});
     const std::size_t start = starts.earliest(body);
     if (start == std::string_view::npos) return false;
-    const bool delayed = icontains(body, "has not yet been delivered");
     const std::size_t end_at = ends.earliest(body.substr(start));
     const std::size_t end = end_at == std::string_view::npos ? body.size() : start + end_at;
     std::string_view region = body.substr(start, end - start);
@@ -153,7 +153,6 @@ class EximReader final : public FormatReader {
         } else {
           RecipientFacts r;
           r.recipient = addr;
-          if (delayed) r.action = "delayed";
           cur = &add_or_merge(report, std::move(r));
         }
         cur_indent = ind;

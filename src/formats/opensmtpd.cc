@@ -40,7 +40,6 @@ class OpensmtpdReader final : public FormatReader {
     for (std::size_t i = before; i < report.recipients.size(); ++i) {
       auto& r = report.recipients[i];
       if (r.command.empty()) r.command = command_in_text(r.diagnostic);
-      if (icontains(body, "Delivery attempts will continue")) r.action = "delayed";
     }
     return report.recipients.size() > before;
   }

@@ -107,9 +107,8 @@ std::size_t parse_header_block(std::string_view text, HeaderList& out) {
     if (!field) {
       // A continuation line; one that is not indented continues the field too
       // (GMX's quoted headers: "Received: from [192.0.2.1] by host (via" then
-      // "HTTP); Sat, ..." at the start of the line).
+      // "HTTP); Sat, ..." at the start of the line). unfold() makes the break a space.
       value.push_back('\n');
-      if (!indented) value.push_back(' ');
       value.append(line);
     } else {
       if (out.fields().size() >= limits::kMaxHeaderLines) break;  // outside input: bounded
