@@ -77,16 +77,9 @@ std::string latin1_to_utf8(std::string_view s) {
   return out;
 }
 
-}  // namespace
-
-std::string to_utf8_owned(std::string&& text, std::string_view charset) {
-  if (is_ascii(text)) return std::move(text);
-  return to_utf8(std::string_view(text), charset);
-}
-
-std::string to_utf8(std::string_view text, std::string_view charset) {
+// to_utf8 for text that is not plain ASCII.
+std::string convert(std::string_view text, std::string_view charset) {
   std::string cs = to_lower(trim(charset));
-  if (is_ascii(text)) return std::string(text);
   if (is_utf8_name(cs)) return sanitize_utf8(text);
   bool owned = false;
   iconv_t cd = descriptor(cs, owned);
@@ -129,6 +122,16 @@ std::string to_utf8(std::string_view text, std::string_view charset) {
   out.resize(static_cast<std::size_t>(dst - out.data()));
   if (owned) iconv_close(cd);
   return out;
+}
+
+}  // namespace
+
+std::string to_utf8(std::string_view text, std::string_view charset) {
+  return is_ascii(text) ? std::string(text) : convert(text, charset);
+}
+
+std::string to_utf8_owned(std::string&& text, std::string_view charset) {
+  return is_ascii(text) ? std::move(text) : convert(text, charset);
 }
 
 }  // namespace bounced

@@ -34,28 +34,17 @@ std::vector<std::string_view> HeaderList::get_all(std::string_view name) const {
   return out;
 }
 
-std::string unfold_owned(std::string&& value) {
+namespace {
+
+// Most header values are one line without tabs: nothing to unfold. (One pass over the
+// bytes: find_first_of with a set calls memchr once per byte of the value.)
+bool folded(std::string_view value) {
   for (char c : value)
-    if (c == '\r' || c == '\n' || c == '\t') return unfold(std::string_view(value));
-  const std::string_view t = trim(value);
-  if (t.size() != value.size()) {
-    const auto head = static_cast<std::size_t>(t.data() - value.data());
-    value.erase(head + t.size());
-    value.erase(0, head);
-  }
-  return std::move(value);
+    if (c == '\r' || c == '\n' || c == '\t') return true;
+  return false;
 }
 
-std::string unfold(std::string_view value) {
-  // Most header values are one line without tabs: nothing to unfold. (One pass over
-  // the bytes: find_first_of with a set calls memchr once per byte of the value.)
-  bool plain = true;
-  for (char c : value)
-    if (c == '\r' || c == '\n' || c == '\t') {
-      plain = false;
-      break;
-    }
-  if (plain) return std::string(trim(value));
+std::string unfold_lines(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (std::size_t i = 0; i < value.size(); ++i) {
@@ -70,6 +59,23 @@ std::string unfold(std::string_view value) {
     out.push_back(c);
   }
   return std::string(trim(out));
+}
+
+}  // namespace
+
+std::string unfold(std::string_view value) {
+  return folded(value) ? unfold_lines(value) : std::string(trim(value));
+}
+
+std::string unfold_owned(std::string&& value) {
+  if (folded(value)) return unfold_lines(value);
+  const std::string_view t = trim(value);
+  if (t.size() != value.size()) {
+    const auto head = static_cast<std::size_t>(t.data() - value.data());
+    value.erase(head + t.size());
+    value.erase(0, head);
+  }
+  return std::move(value);
 }
 
 namespace {
