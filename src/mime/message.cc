@@ -285,23 +285,22 @@ std::string Message::body_text() const {
 // without the folding whitespace: "Content-Type: multipart/alternative; x=y;" then
 // "boundary=\"...\"" at the start of the next line. Indent such a line so that it
 // reads as the continuation it is.
-static std::string repair_unfolded_parameters(std::string text) {
+static void repair_unfolded_parameters(std::string& text) {
   static const std::string_view params[] = {"boundary=", "charset=", "report-type=", "name=",
                                             "filename=", "type=", "format="};
-  std::string out;
-  out.reserve(text.size() + 16);
+  std::vector<std::size_t> fixes;  // line starts that need the space (almost always none)
   std::size_t pos = 0;
   bool in_content_header = false;  // the previous line belongs to a Content-* field
   bool prev_semicolon = false;
   while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    std::size_t end = nl == std::string::npos ? text.size() : nl;
-    std::string_view line(text.data() + pos, end - pos);
+    const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+    const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    const std::string_view line(text.data() + pos, end - pos);
     bool fixed = false;
     if (in_content_header && prev_semicolon && !line.empty() && line[0] != ' ' && line[0] != '\t') {
       for (auto p : params) {
         if (istarts_with(line, p)) {
-          out.push_back(' ');
+          fixes.push_back(pos);
           fixed = true;
           break;
         }
@@ -311,13 +310,21 @@ static std::string repair_unfolded_parameters(std::string text) {
       if (line.empty()) in_content_header = false;
       else if (line[0] != ' ' && line[0] != '\t') in_content_header = istarts_with(line, "Content-");
     }
-    std::string_view t = trim(line);
+    const std::string_view t = trim(line);
     prev_semicolon = !t.empty() && t.back() == ';';
-    out.append(line);
-    if (nl != std::string::npos) out.push_back('\n');
     pos = end + 1;
   }
-  return out;
+  if (fixes.empty()) return;
+  std::string out;
+  out.reserve(text.size() + fixes.size());
+  std::size_t from = 0;
+  for (const std::size_t at : fixes) {
+    out.append(text, from, at - from);
+    out.push_back(' ');
+    from = at;
+  }
+  out.append(text, from, std::string::npos);
+  text = std::move(out);
 }
 
 Message read_message(std::string_view raw_in) {
@@ -327,7 +334,8 @@ Message read_message(std::string_view raw_in) {
     raw = raw.substr(0, limits::kMaxMessageBytes);
     msg.warnings.push_back("message larger than the size limit; read up to the limit");
   }
-  std::string text = repair_unfolded_parameters(normalize_newlines(raw));
+  std::string text = normalize_newlines(raw);
+  repair_unfolded_parameters(text);
   if (const LimitCut cut = structure_limit(text); cut.offset != std::string_view::npos) {
     text.resize(cut.offset);
     msg.warnings.push_back(std::string("more ") + cut.what + " than the limit; read up to the limit");
