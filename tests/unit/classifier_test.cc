@@ -137,6 +137,28 @@ TEST_CASE("fallbacks: X.7 security, X-Unix mailer, onhold and undefined") {
   CHECK(r.reason == "mailboxfull");
 }
 
+TEST_CASE("a temporary code alone never makes a hard bounce; text can") {
+  Classifier c = make(R"(
+[[rule]]
+id = "unknown"
+reason = "userunknown"
+text = 'user unknown'
+)");
+  Report rep;
+  auto r = facts("4.1.2", "Sorry, I could not look that up (#4.1.2)");
+  c.classify(rep, r);
+  CHECK(r.reason == "hostunknown");
+  CHECK(r.bounce == "soft");
+  CHECK(r.rule == "status-code");
+  r = facts("5.1.2", "Sorry, I could not look that up (#5.1.2)");
+  c.classify(rep, r);
+  CHECK(r.bounce == "hard");
+  r = facts("4.1.1", "450 4.1.1 User unknown");
+  c.classify(rep, r);
+  CHECK(r.reason == "userunknown");
+  CHECK(r.bounce == "hard");  // the words decide, whatever the code
+}
+
 TEST_CASE("code-only rules: exact, glob and reply patterns, and rules with neither") {
   Classifier c = make(R"(
 [[rule]]
