@@ -239,9 +239,9 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
   if (!is_generic_status(r.status) && !undefined_delay) reason = reason_for_status(r.status);
   if (reason.empty()) reason = fallback_reason(r.status, r.action, r.command, r.diagnostic_type);
   if (reason.empty()) reason = trim(r.diagnostic).empty() ? "undefined" : "onhold";
-  // No text rule spoke: the code alone decides, and a temporary code (qmail's
-  // "(#4.1.2)" DNS failure, a 4.1.1 while a directory is down) never suppresses an
-  // address; a text rule that names a missing mailbox still can, whatever the code.
+  // No text rule spoke: the code alone decides, and a temporary code (a 4.1.1 or
+  // 4.1.2 with words no rule knows) never suppresses an address; a text rule that
+  // names a missing mailbox still can, whatever the code.
   const bool hard_by_code = default_class(reason, permanent) == "hard";
   decide(reason, hard_by_code && !permanent ? "soft" : "", "status-code");
   if (explain) explain->push_back("no rule matched; status-code -> " + reason);

@@ -24,6 +24,7 @@ namespace {
 // A file opened for reading, with what fstat said of it (stat_ok false: nothing).
 struct OpenFile {
   int fd = -1;
+  int open_errno = 0;  // why open failed
   struct stat st {};
   bool stat_ok = false;
 };
@@ -32,7 +33,8 @@ struct OpenFile {
 bool open_file(const std::string& path, OpenFile& f, std::string& error) {
   f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (f.fd < 0) {
-    error = path + ": " + std::strerror(errno);
+    f.open_errno = errno;
+    error = path + ": " + std::strerror(f.open_errno);
     return false;
   }
   f.stat_ok = ::fstat(f.fd, &f.st) == 0;
@@ -112,18 +114,17 @@ std::vector<std::size_t> mbox_starts(std::string_view data) {
 }
 
 // The messages of one file's bytes: one message, or an mbox's messages.
-bool for_each_in_file(const std::string& path, std::string_view data,
+void for_each_in_file(const std::string& path, std::string_view data,
                       const std::function<void(const std::string&, std::string_view)>& fn) {
   std::vector<std::size_t> starts = mbox_starts(data);
   if (starts.size() <= 1) {
     fn(path, data);
-    return true;
+    return;
   }
   for (std::size_t i = 0; i < starts.size(); ++i) {
     std::size_t end = i + 1 < starts.size() ? starts[i + 1] : data.size();
     fn(path + "#" + std::to_string(i + 1), data.substr(starts[i], end - starts[i]));
   }
-  return true;
 }
 
 }  // namespace
@@ -134,13 +135,19 @@ bool for_each_message(const std::string& path,
   std::string data;
   if (path == "-") {
     if (!read_file(path, data, error, limits::kMaxMessageBytes * 4)) return false;
-    return for_each_in_file(path, data, fn);
+    for_each_in_file(path, data, fn);
+    return true;
   }
   // One open and fstat tell a message file from a Maildir folder.
   OpenFile f;
-  if (!open_file(path, f, error)) return false;
+  if (!open_file(path, f, error)) {
+    // A Maildir folder need not be readable itself (0711), only its cur/ and new/.
+    const bool folder = f.open_errno == EACCES && ::stat(path.c_str(), &f.st) == 0 && S_ISDIR(f.st.st_mode);
+    if (!folder) return false;
+    f.stat_ok = true;
+  }
   if (f.stat_ok && S_ISDIR(f.st.st_mode)) {
-    ::close(f.fd);
+    if (f.fd >= 0) ::close(f.fd);
     std::error_code ec;
     std::vector<fs::path> entries;
     bool maildir = false;
@@ -167,7 +174,8 @@ bool for_each_message(const std::string& path,
     return true;
   }
   if (!read_open_file(f, path, data, error, limits::kMaxMessageBytes * 4)) return false;
-  return for_each_in_file(path, data, fn);
+  for_each_in_file(path, data, fn);
+  return true;
 }
 
 }  // namespace bounced
