@@ -19,36 +19,28 @@ namespace bounced {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// A file opened for reading, with what fstat said of it (stat_ok false: nothing).
-struct OpenFile {
-  int fd = -1;
-  int open_errno = 0;  // why open failed
-  struct stat st {};
-  bool stat_ok = false;
-};
-
-// One open and one fstat; false with error set when the path cannot be opened.
-bool open_file(const std::string& path, OpenFile& f, std::string& error) {
-  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (f.fd < 0) {
-    f.open_errno = errno;
-    error = path + ": " + std::strerror(f.open_errno);
+bool read_file(const std::string& path, std::string& out, std::string& error, std::size_t max) {
+  out.clear();
+  if (path == "-") {
+    char buf[65536];
+    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+      out.append(buf, static_cast<std::size_t>(std::cin.gcount()));
+      if (out.size() > max) {
+        out.resize(max);
+        break;
+      }
+    }
+    return true;
+  }
+  // One open, fstat and read into the string (no stream, no zeroed bounce buffer):
+  // reading many small files is dominated by these calls.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = path + ": " + std::strerror(errno);
     return false;
   }
-  f.stat_ok = ::fstat(f.fd, &f.st) == 0;
-  return true;
-}
-
-// Reads an open file into out and closes it: read calls straight into the string (no
-// stream, no zeroed bounce buffer); reading many small files is dominated by the
-// system calls.
-bool read_open_file(const OpenFile& f, const std::string& path, std::string& out, std::string& error,
-                    std::size_t max) {
-  const int fd = f.fd;
-  const struct stat& st = f.st;
-  const bool regular = f.stat_ok && S_ISREG(st.st_mode);
+  struct stat st {};
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   const auto known = regular ? static_cast<std::size_t>(st.st_size) : 0;
   out.resize(regular ? std::min(known, max) : std::min<std::size_t>(65536, max + 1));
   std::size_t len = 0;
@@ -73,25 +65,6 @@ bool read_open_file(const OpenFile& f, const std::string& path, std::string& out
   return true;
 }
 
-}  // namespace
-
-bool read_file(const std::string& path, std::string& out, std::string& error, std::size_t max) {
-  out.clear();
-  if (path == "-") {
-    char buf[65536];
-    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
-      out.append(buf, static_cast<std::size_t>(std::cin.gcount()));
-      if (out.size() > max) {
-        out.resize(max);
-        break;
-      }
-    }
-    return true;
-  }
-  OpenFile f;
-  return open_file(path, f, error) && read_open_file(f, path, out, error, max);
-}
-
 namespace {
 
 // Offsets where mbox messages start: "From " at the start of the file or after a blank line.
@@ -113,42 +86,13 @@ std::vector<std::size_t> mbox_starts(std::string_view data) {
   return starts;
 }
 
-// The messages of one file's bytes: one message, or an mbox's messages.
-void for_each_in_file(const std::string& path, std::string_view data,
-                      const std::function<void(const std::string&, std::string_view)>& fn) {
-  std::vector<std::size_t> starts = mbox_starts(data);
-  if (starts.size() <= 1) {
-    fn(path, data);
-    return;
-  }
-  for (std::size_t i = 0; i < starts.size(); ++i) {
-    std::size_t end = i + 1 < starts.size() ? starts[i + 1] : data.size();
-    fn(path + "#" + std::to_string(i + 1), data.substr(starts[i], end - starts[i]));
-  }
-}
-
 }  // namespace
 
 bool for_each_message(const std::string& path,
                       const std::function<void(const std::string&, std::string_view)>& fn,
                       std::string& error) {
-  std::string data;
-  if (path == "-") {
-    if (!read_file(path, data, error, limits::kMaxMessageBytes * 4)) return false;
-    for_each_in_file(path, data, fn);
-    return true;
-  }
-  // One open and fstat tell a message file from a Maildir folder.
-  OpenFile f;
-  if (!open_file(path, f, error)) {
-    // A Maildir folder need not be readable itself (0711), only its cur/ and new/.
-    const bool folder = f.open_errno == EACCES && ::stat(path.c_str(), &f.st) == 0 && S_ISDIR(f.st.st_mode);
-    if (!folder) return false;
-    f.stat_ok = true;
-  }
-  if (f.stat_ok && S_ISDIR(f.st.st_mode)) {
-    if (f.fd >= 0) ::close(f.fd);
-    std::error_code ec;
+  std::error_code ec;
+  if (path != "-" && fs::is_directory(path, ec)) {
     std::vector<fs::path> entries;
     bool maildir = false;
     for (const char* sub : {"cur", "new"}) {
@@ -164,17 +108,26 @@ bool for_each_message(const std::string& path,
     }
     std::sort(entries.begin(), entries.end());
     for (const auto& p : entries) {
-      std::string entry, err;
-      if (!read_file(p.string(), entry, err, limits::kMaxMessageBytes)) {
+      std::string data, err;
+      if (!read_file(p.string(), data, err, limits::kMaxMessageBytes)) {
         std::cerr << "bouncectl: " << err << "\n";
         continue;
       }
-      fn(p.string(), entry);
+      fn(p.string(), data);
     }
     return true;
   }
-  if (!read_open_file(f, path, data, error, limits::kMaxMessageBytes * 4)) return false;
-  for_each_in_file(path, data, fn);
+  std::string data;
+  if (!read_file(path, data, error, limits::kMaxMessageBytes * 4)) return false;
+  std::vector<std::size_t> starts = mbox_starts(data);
+  if (starts.size() <= 1) {
+    fn(path, data);
+    return true;
+  }
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    std::size_t end = i + 1 < starts.size() ? starts[i + 1] : data.size();
+    fn(path + "#" + std::to_string(i + 1), std::string_view(data).substr(starts[i], end - starts[i]));
+  }
   return true;
 }
 
