@@ -5,6 +5,7 @@
 // of threads.
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <iostream>
 #include <thread>
 
@@ -58,7 +59,14 @@ int cmd_parse(const std::vector<std::string>& args) {
   auto run_one = [&](const std::string& path, std::string& out, std::string& err) -> bool {
     std::string error;
     bool ok = for_each_message(path, [&](const std::string& label, std::string_view bytes) {
-      ParseResult res = parse_message(bytes, options);
+      ParseResult res;
+      try {
+        res = parse_message(bytes, options);
+      } catch (const std::exception& e) {
+        // A reader bug must not end the run: name the message and go on with the rest.
+        err += "bouncectl: " + label + ": parser failed (" + e.what() + "); message skipped\n";
+        return;
+      }
       for (const auto& w : res.warnings) err += "bouncectl: " + label + ": " + w + "\n";
       for (std::size_t i = 0; i < res.report.recipients.size(); ++i) {
         const std::vector<std::string>* why =

@@ -120,9 +120,10 @@ class GmailReader : public FormatReader {
 
     std::string full = clean_diagnostic(details);
     std::string diag = full;
-    std::size_t p = ifind(full, "The error that the other server returned was:");
+    constexpr std::string_view kReturned = "The error that the other server returned was:";
+    std::size_t p = ifind(full, kReturned);
     if (p != std::string::npos) {
-      std::string core = clean_diagnostic(std::string_view(full).substr(p + 46));
+      std::string core = clean_diagnostic(std::string_view(full).substr(p + kReturned.size()));
       if (!core.empty()) diag = core;
     }
     std::string host = gmail_remote_host(full);

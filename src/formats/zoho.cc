@@ -41,12 +41,14 @@ class ZohoReader : public FormatReader {
       if (cur.recipient.empty()) return;
       std::string d = clean_diagnostic(text);
       // "Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 <...>... User Unknown"
-      std::size_t first = ifind(d, "ERROR_CODE :");
+      constexpr std::string_view kCode = "ERROR_CODE :";
+      std::size_t first = ifind(d, kCode);
       if (first != std::string::npos) {
-        std::string_view code = std::string_view(d).substr(first + 12);
+        std::string_view code = std::string_view(d).substr(first + kCode.size());
         std::string rc = leading_reply_code(code);
-        std::size_t last = d.rfind("ERROR_CODE :");
-        std::string answer = clean_diagnostic(std::string_view(d).substr(last + 12));
+        std::size_t last = first;
+        for (std::size_t next; (next = ifind(d, kCode, last + 1)) != std::string::npos;) last = next;
+        std::string answer = clean_diagnostic(std::string_view(d).substr(last + kCode.size()));
         if (!rc.empty() && !answer.starts_with(rc)) answer = rc + " " + answer;
         cur.reply_code = rc;
         d = answer;
