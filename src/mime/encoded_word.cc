@@ -42,26 +42,41 @@ std::string decode_base64(std::string_view in) {
   return out;
 }
 
+namespace {
+// One "=" escape at in[i]: a soft line break is dropped, "=XX" is its byte, anything
+// else is the "=" itself. Returns how many bytes of in it took.
+std::size_t decode_escape(std::string_view in, std::size_t i, std::string& out) {
+  if (i + 1 < in.size()) {
+    if (in[i + 1] == '\n') return 2;  // soft line break
+    if (i + 2 < in.size()) {
+      if (in[i + 1] == '\r' && in[i + 2] == '\n') return 3;
+      const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        return 3;
+      }
+    }
+  }
+  out.push_back('=');
+  return 1;
+}
+}  // namespace
+
 std::string decode_quoted_printable(std::string_view in, bool header_mode) {
   std::string out;
   out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (header_mode && c == '_') {
+  std::size_t i = 0;
+  while (i < in.size()) {
+    // The run up to the next byte that needs work is copied as it is (memchr).
+    std::size_t j = header_mode ? in.find_first_of("=_", i) : in.find('=', i);
+    if (j == std::string_view::npos) j = in.size();
+    out.append(in.data() + i, j - i);
+    if (j == in.size()) break;
+    if (in[j] == '_') {  // only in header mode: an encoded word's space
       out.push_back(' ');
-    } else if (c == '=' && i + 1 < in.size()) {
-      if (in[i + 1] == '\n') {  // soft line break
-        ++i;
-      } else if (i + 2 < in.size() && in[i + 1] == '\r' && in[i + 2] == '\n') {
-        i += 2;
-      } else if (i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
-        out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
-        i += 2;
-      } else {
-        out.push_back(c);
-      }
+      i = j + 1;
     } else {
-      out.push_back(c);
+      i = j + decode_escape(in, j, out);
     }
   }
   return out;

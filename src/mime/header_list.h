@@ -14,6 +14,7 @@ struct HeaderField {
 class HeaderList {
  public:
   void add(std::string name, std::string value);
+  void reserve(std::size_t n) { fields_.reserve(n); }
   // First value of the field, or empty.
   std::string_view get(std::string_view name) const;
   // First value with RFC 2047 encoded words decoded to UTF-8.

@@ -65,6 +65,7 @@ LimitCut structure_limit(std::string_view text) {
 
 HeaderList convert_header(const mimetic::Header& h) {
   HeaderList out;
+  out.reserve(h.size());
   for (const auto& f : h) out.add(std::string(f.name()), unfold_owned(f.value()));
   return out;
 }

@@ -17,6 +17,16 @@ TEST_CASE("RFC 2047 encoded words decode, adjacent words join") {
   CHECK(decode_encoded_words("=?broken") == "=?broken");
 }
 
+TEST_CASE("quoted-printable: escapes, soft line breaks, and a stray '=' kept as it is") {
+  CHECK(decode_quoted_printable("caf=E9 =3D ok", false) == "caf\xE9 = ok");
+  CHECK(decode_quoted_printable("long=\nline and=\r\nmore", false) == "longline andmore");
+  CHECK(decode_quoted_printable("a=ZZ b=4", false) == "a=ZZ b=4");
+  CHECK(decode_quoted_printable("ends with =", false) == "ends with =");
+  CHECK(decode_quoted_printable("=", false) == "=");
+  CHECK(decode_quoted_printable("no_escape_here", false) == "no_escape_here");
+  CHECK(decode_quoted_printable("in_a_header=5F", true) == "in a header_");
+}
+
 TEST_CASE("charsets convert to UTF-8; unknown charsets never fail") {
   CHECK(to_utf8("caf\xE9", "iso-8859-1") == "caf\xC3\xA9");
   CHECK(to_utf8("caf\xE9", "x-no-such-charset") == "caf\xC3\xA9");
@@ -56,6 +66,8 @@ TEST_CASE("header values unfold; an owned one-line value is trimmed in place") {
   CHECK(unfold_owned(std::string("  one line  ")) == "one line");
   CHECK(unfold_owned(std::string("two\n  lines ")) == "two lines");
   CHECK(unfold_owned(std::string("   ")).empty());
+  CHECK(unfold_owned(std::string("tab\tinside")) == "tab inside");
+  CHECK(unfold_owned(std::string("bare\rcr")) == "bare cr");
 }
 
 TEST_CASE("multipart/report is walked into parts; the original's header is kept") {
