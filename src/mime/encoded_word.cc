@@ -21,6 +21,23 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
 }
+// One "=" escape at in[i]: a soft line break is dropped, "=XX" is its byte, anything
+// else is the "=" itself. Returns how many bytes of in it took.
+std::size_t decode_escape(std::string_view in, std::size_t i, std::string& out) {
+  if (i + 1 < in.size()) {
+    if (in[i + 1] == '\n') return 2;  // soft line break
+    if (i + 2 < in.size()) {
+      if (in[i + 1] == '\r' && in[i + 2] == '\n') return 3;
+      const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        return 3;
+      }
+    }
+  }
+  out.push_back('=');
+  return 1;
+}
 }  // namespace
 
 std::string decode_base64(std::string_view in) {
@@ -41,26 +58,6 @@ std::string decode_base64(std::string_view in) {
   }
   return out;
 }
-
-namespace {
-// One "=" escape at in[i]: a soft line break is dropped, "=XX" is its byte, anything
-// else is the "=" itself. Returns how many bytes of in it took.
-std::size_t decode_escape(std::string_view in, std::size_t i, std::string& out) {
-  if (i + 1 < in.size()) {
-    if (in[i + 1] == '\n') return 2;  // soft line break
-    if (i + 2 < in.size()) {
-      if (in[i + 1] == '\r' && in[i + 2] == '\n') return 3;
-      const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        return 3;
-      }
-    }
-  }
-  out.push_back('=');
-  return 1;
-}
-}  // namespace
 
 std::string decode_quoted_printable(std::string_view in, bool header_mode) {
   std::string out;
