@@ -106,18 +106,22 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 }
 
 std::string squeeze_spaces(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+  // The result is never longer than the input: write through a pointer into a buffer
+  // of that size (a push_back per byte checked the capacity each time).
+  const std::string_view t = trim(s);
+  std::string out(t.size(), '\0');
+  char* w = out.data();
   bool space = false;
-  for (char c : trim(s)) {
+  for (const char c : t) {
     if (is_space(c)) {
       space = true;
       continue;
     }
-    if (space && !out.empty()) out.push_back(' ');
+    if (space) *w++ = ' ';  // t is trimmed: a space run always has text before it
     space = false;
-    out.push_back(c);
+    *w++ = c;
   }
+  out.resize(static_cast<std::size_t>(w - out.data()));
   return out;
 }
 

@@ -47,20 +47,22 @@ bool folded(std::string_view value) {
 }
 
 std::string unfold_lines(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
+  // Never longer than the input: written through a pointer, not a push_back per byte.
+  std::string out(value.size(), '\0');
+  char* const begin = out.data();
+  char* w = begin;
   for (std::size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
     if (c == '\r' || c == '\n') {
       while (i + 1 < value.size() && (value[i + 1] == '\r' || value[i + 1] == '\n')) ++i;
-      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+      if (w != begin && w[-1] != ' ') *w++ = ' ';
       while (i + 1 < value.size() && (value[i + 1] == ' ' || value[i + 1] == '\t')) ++i;
       continue;
     }
     if (c == '\t') c = ' ';
-    out.push_back(c);
+    *w++ = c;
   }
-  return std::string(trim(out));
+  return std::string(trim(std::string_view(begin, static_cast<std::size_t>(w - begin))));
 }
 
 }  // namespace

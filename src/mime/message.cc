@@ -309,10 +309,12 @@ static void repair_unfolded_parameters(std::string& text) {
     }
     if (!fixed) {
       if (line.empty()) in_content_header = false;
-      else if (line[0] != ' ' && line[0] != '\t') in_content_header = istarts_with(line, "Content-");
+      else if (line[0] != ' ' && line[0] != '\t')
+        in_content_header = (line[0] == 'C' || line[0] == 'c') && istarts_with(line, "Content-");
     }
-    const std::string_view t = trim(line);
-    prev_semicolon = !t.empty() && t.back() == ';';
+    // This runs for every line: trim only a line that ends in white space.
+    prev_semicolon = !line.empty() && (line.back() == ';' || (static_cast<unsigned char>(line.back()) <= ' ' &&
+                                                              trim(line).ends_with(';')));
     pos = end + 1;
   }
   if (fixes.empty()) return;
