@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs Debian's packaged Sisimai (libsisimai-perl) and bounced over the same folder in
-# one run and prints both times and the ratio. Usage: bench/side_by_side.sh DIR [REPEAT]
+# one run and prints both times and the ratio, with the machine it ran on.
+# Usage: bench/side_by_side.sh [--json] DIR [REPEAT]   (--json: one JSON line instead)
 # The file list is read REPEAT times (default 20) so start-up costs do not dominate.
 # (installs libsisimai-perl when missing and root). Each tool reads every *.eml once,
 # in one process, and prints its results to /dev/null.
@@ -9,7 +10,9 @@
 # costs (Perl's module loading; bounced's rule compilation and its lazily built
 # pattern automaton): the rate a long backlog is read at.
 set -e
-DIR=${1:?usage: side_by_side.sh DIR [REPEAT]}
+JSON=0
+if [ "$1" = "--json" ]; then JSON=1; shift; fi
+DIR=${1:?usage: side_by_side.sh [--json] DIR [REPEAT]}
 REPEAT=${2:-20}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 if ! perl -MSisimai -e1 2>/dev/null; then
@@ -34,12 +37,25 @@ t1=$(now); echo "$files" | bounced
 t2=$(now); echo "$one" | sisimai
 t3=$(now); echo "$one" | bounced
 t4=$(now)
-awk -v n="$n" -v n1="$n1" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" 'BEGIN {
+cores=$(nproc)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1 | tr -d '"\\')
+version=$(dpkg-query -W -f '${Version}' libsisimai-perl 2>/dev/null || echo unknown)
+awk -v n="$n" -v n1="$n1" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" -v json="$JSON" \
+    -v cores="$cores" -v cpu="$cpu" -v version="$version" 'BEGIN {
   s = b - a; o = c - b; s1 = d - c; o1 = e - d;
+  steady = n > n1 && s > s1 && o > o1;
+  if (steady) { ds = (n - n1) / (s - s1); dor = (n - n1) / (o - o1); }
+  if (json) {
+    printf "{\"bench\":\"side_by_side\",\"cores\":%d,\"cpu\":\"%s\",\"sisimai\":\"%s\",\"messages\":%d,", cores, cpu, version, n
+    printf "\"sisimai_s\":%.3f,\"bounced_s\":%.3f,\"sisimai_msgs_per_s\":%.0f,\"bounced_msgs_per_s\":%.0f,\"ratio\":%.1f", s, o, n / s, n / o, s / o
+    if (steady) printf ",\"steady_sisimai_msgs_per_s\":%.0f,\"steady_bounced_msgs_per_s\":%.0f,\"steady_ratio\":%.1f", ds, dor, dor / ds
+    printf "}\n"
+    exit
+  }
+  printf "machine: %d cores, %s\n", cores, cpu
   printf "messages: %d\nsisimai %s (Debian): %.2f s, %.0f msg/s\nbounced: %.3f s, %.0f msg/s (process start and rule loading included)\nratio: %.0fx\n",
-    n, "4.x", s, n / s, o, n / o, s / o
-  if (n > n1 && s > s1 && o > o1) {
-    ds = (n - n1) / (s - s1); dor = (n - n1) / (o - o1);
+    n, version, s, n / s, o, n / o, s / o
+  if (steady)
     printf "after start-up and the first pass (%d more messages): sisimai %.0f msg/s, bounced %.0f msg/s, ratio %.0fx\n",
       n - n1, ds, dor, dor / ds
-  } }'
+}'
