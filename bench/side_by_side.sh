@@ -26,7 +26,7 @@ n1=$(echo "$one" | wc -l)
 now() { date +%s.%N; }
 # Sisimai reads a Maildir or mbox; give it each file (it accepts a file path).
 sisimai() {
-  perl -MSisimai -MJSON::PP -e '
+  perl -MSisimai -e '
     my $rows = 0;
     while (my $f = <STDIN>) { chomp $f; my $v = Sisimai->make($f) || []; $rows += scalar @$v; }
     print STDERR "sisimai rows: $rows\n";' >/dev/null
