@@ -60,10 +60,15 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+// How the rules' text patterns are matched: as in bouncectl and the daemon (Hyperscan
+// when built in, its compiled database kept in the default cache, then RE2 once warm
+// enough to repay it), RE2 alone with --re2, or Hyperscan to the end with --hyperscan.
+MatcherOptions g_matcher;
+
 std::unique_ptr<Classifier> shipped(std::size_t& count) {
   RuleSet set = load_rules(default_rules_dir());
   count = set.rules.size();
-  return std::make_unique<Classifier>(std::move(set.rules));
+  return std::make_unique<Classifier>(std::move(set.rules), g_matcher);
 }
 
 // A copy of a message as a new bounce of the same kind would read: other recipients
@@ -199,7 +204,7 @@ int bench_rules(const std::string& dir, bool json) {
   std::vector<RecipientFacts> facts;
   Report report;
   {
-    Classifier c(base.rules);
+    Classifier c(base.rules, g_matcher);
     ParseOptions opt;
     opt.classifier = &c;
     for (const auto& m : msgs) {
@@ -219,7 +224,7 @@ int bench_rules(const std::string& dir, bool json) {
     }
   }
   auto time_with = [&](std::vector<Rule> rules) {
-    Classifier c(std::move(rules));
+    Classifier c(std::move(rules), g_matcher);
     const int rounds = std::max<int>(1, static_cast<int>(200000 / std::max<std::size_t>(1, facts.size())));
     auto copy = facts;
     auto t0 = Clock::now();
@@ -254,10 +259,13 @@ int main(int argc, char** argv) {
   bool one_thread = false;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::string> rest;
+  g_matcher.cache_dir = default_cache_dir();
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] == "--json") json = true;
     else if (a[i] == "--fresh") fresh = true;
     else if (a[i] == "--one-thread") one_thread = true;
+    else if (a[i] == "--re2") g_matcher.hyperscan = false;
+    else if (a[i] == "--hyperscan") g_matcher.hyperscan_texts = 0;
     else if (a[i] == "--threads" && i + 1 < a.size()) threads = std::stoi(a[++i]);
     else rest.push_back(a[i]);
   }
@@ -269,7 +277,7 @@ int main(int argc, char** argv) {
   if (rest.size() >= 5 && rest[0] == "query")
     return bench_query(rest[1], std::stoi(rest[2]), std::stod(rest[3]), std::stoull(rest[4]), rest.size() > 5 ? std::stoi(rest[5]) : 1,
                        one_thread);
-  std::cerr << "usage: bounced_bench parse DIR [--threads N] [--fresh] [--json] | large [--json] | rules DIR [--json]\n"
+  std::cerr << "usage: bounced_bench parse DIR [--threads N] [--fresh] [--re2 | --hyperscan] [--json] | large [--json] | rules DIR [--re2 | --hyperscan] [--json]\n"
                "       bounced_bench fill DB N | ingest SOCKET CLIENTS COUNT | query SOCKET CLIENTS SECONDS N [BATCH] [--one-thread]\n";
   return 64;
 }

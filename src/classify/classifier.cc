@@ -1,12 +1,8 @@
-// classifier.cc - rule matching with RE2::Set, and the decision order.
+// classifier.cc - candidate rules (text patterns and code indexes), and the decision order.
 #include "classify/classifier.h"
 
 #include <fnmatch.h>
-#include <re2/re2.h>
-#include <re2/set.h>
-
 #include <algorithm>
-#include <mutex>
 
 #include "classify/reasons.h"
 #include "classify/status_table.h"
@@ -58,53 +54,29 @@ bool any_host(const std::vector<std::string>& patterns, const std::string& host)
 
 }  // namespace
 
-// All text patterns of one case mode in one RE2::Set; the single regexes, used only
-// when the set's DFA runs out of memory, are compiled on that first need (compiling
-// them up front doubled the start-up time of every bouncectl run).
+// All text patterns of one case mode in one matcher, with the rule each belongs to.
 struct Classifier::PatternSet {
-  RE2::Options options;
-  std::unique_ptr<re2::RE2::Set> set;
-  std::vector<std::size_t> owner;     // pattern index -> rule index
-  std::vector<std::string> patterns;  // pattern index -> text
-  mutable std::once_flag once;
-  mutable std::vector<std::unique_ptr<re2::RE2>> singles;
+  std::unique_ptr<PatternMatcher> matcher;
+  std::vector<std::size_t> owner;  // pattern index -> rule index
 
-  PatternSet(const std::vector<Rule>& rules, bool case_sensitive) {
-    options.set_case_sensitive(case_sensitive);
-    options.set_log_errors(false);
-    options.set_never_capture(true);  // groups are never read; without them the DFA states are smaller
-    // Bounds the lazily built DFA (about two thirds of this): the shipped rules need
-    // under 16 MB on real bounces; beyond the bound RE2 drops its cached states and
-    // goes on, so a daemon that reads very varied text keeps a bounded footprint.
-    options.set_max_mem(64 << 20);
-    set = std::make_unique<re2::RE2::Set>(options, RE2::UNANCHORED);
+  PatternSet(const std::vector<Rule>& rules, bool case_sensitive, const MatcherOptions& options) {
+    std::vector<std::string> patterns;
     for (std::size_t i = 0; i < rules.size(); ++i) {
       if (rules[i].case_sensitive != case_sensitive) continue;
       for (const auto& p : rules[i].text) {
-        if (set->Add(p, nullptr) < 0) continue;  // the loader checked it already
         owner.push_back(i);
         patterns.push_back(p);
       }
     }
-    if (owner.empty() || !set->Compile()) set.reset();
+    matcher = std::make_unique<PatternMatcher>(std::move(patterns), case_sensitive, options);
   }
 
   // Appends the rules whose text matched to out (as rule indices).
   void match(const std::string& text, std::vector<std::uint32_t>& out) const {
     if (owner.empty()) return;
     std::vector<int> found;
-    re2::RE2::Set::ErrorInfo info{};
-    if (set && set->Match(text, &found, &info)) {
-      for (int i : found) out.push_back(static_cast<std::uint32_t>(owner[static_cast<std::size_t>(i)]));
-      return;
-    }
-    if (set && info.kind == re2::RE2::Set::kNoError) return;  // no match
-    // The set could not run: match one by one (still linear time).
-    std::call_once(once, [this] {
-      for (const auto& p : patterns) singles.push_back(std::make_unique<re2::RE2>(p, options));
-    });
-    for (std::size_t i = 0; i < singles.size(); ++i)
-      if (re2::RE2::PartialMatch(text, *singles[i])) out.push_back(static_cast<std::uint32_t>(owner[i]));
+    matcher->match(text, found);
+    for (int i : found) out.push_back(static_cast<std::uint32_t>(owner[static_cast<std::size_t>(i)]));
   }
 };
 
@@ -117,13 +89,13 @@ std::string domain_of(const std::string& addr) {
 
 }  // namespace
 
-Classifier::Classifier(std::vector<Rule> rules) : rules_(std::move(rules)) {
+Classifier::Classifier(std::vector<Rule> rules, const MatcherOptions& options) : rules_(std::move(rules)) {
   std::stable_sort(rules_.begin(), rules_.end(), [](const Rule& a, const Rule& b) {
     if (a.tier != b.tier) return a.tier < b.tier;
     return a.order < b.order;
   });
-  ci_ = std::make_unique<PatternSet>(rules_, false);
-  cs_ = std::make_unique<PatternSet>(rules_, true);
+  ci_ = std::make_unique<PatternSet>(rules_, false, options);
+  cs_ = std::make_unique<PatternSet>(rules_, true, options);
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const Rule& rule = rules_[i];
     const auto idx = static_cast<std::uint32_t>(i);
@@ -162,6 +134,14 @@ void Classifier::CodeIndex::lookup(const std::string& value, std::vector<std::ui
 }
 
 Classifier::~Classifier() = default;
+
+std::string Classifier::engine() const {
+  const std::string& ci = ci_->matcher->engine();
+  const std::string& cs = cs_->matcher->engine();
+  if (cs_->owner.empty() || ci == cs) return ci;
+  if (ci_->owner.empty()) return cs;
+  return "case-insensitive: " + ci + "; case-sensitive: " + cs;
+}
 
 bool Classifier::conditions_hold(const Rule& rule, const Report& report, const RecipientFacts& r) const {
   if (!rule.status.empty() && !any_glob(rule.status, r.status)) return false;

@@ -13,9 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include <re2/re2.h>
-#include <re2/set.h>
-
+#include "classify/pattern_matcher.h"
 #include "classify/rule_loader.h"
 #include "report/record.h"
 
@@ -24,7 +22,9 @@ namespace bounced {
 
 class Classifier {
  public:
-  explicit Classifier(std::vector<Rule> rules);
+  // options: how text patterns are matched (Hyperscan or RE2 alone, where the compiled
+  // patterns are cached); the results are the same either way.
+  explicit Classifier(std::vector<Rule> rules, const MatcherOptions& options = {});
   ~Classifier();
   Classifier(const Classifier&) = delete;
   Classifier& operator=(const Classifier&) = delete;
@@ -34,6 +34,8 @@ class Classifier {
   void classify(const Report& report, RecipientFacts& r, std::vector<std::string>* explain = nullptr) const;
 
   std::size_t rule_count() const { return rules_.size(); }
+  // How the text patterns are matched: "re2" or "hyperscan (...)", per case mode.
+  std::string engine() const;
 
  private:
   bool conditions_hold(const Rule& rule, const Report& report, const RecipientFacts& r) const;

@@ -23,12 +23,16 @@ int cmd_parse(const std::vector<std::string>& args) {
   bool explain = false;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   std::string rules_dir;
+  MatcherOptions matcher;
+  matcher.cache_dir = default_cache_dir();
   std::vector<std::string> paths;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--explain") explain = true;
     else if (a == "--rules" && i + 1 < args.size()) rules_dir = args[++i];
     else if (a.starts_with("--rules=")) rules_dir = a.substr(8);
+    else if (a == "--cache" && i + 1 < args.size()) matcher.cache_dir = args[++i];
+    else if (a == "--no-cache") matcher.cache_dir.clear();
     else if (a == "--jobs" && i + 1 < args.size()) jobs = static_cast<unsigned>(std::clamp(std::atoi(args[++i].c_str()), 1, 256));
     else if (a == "--") {
       paths.insert(paths.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
@@ -41,7 +45,7 @@ int cmd_parse(const std::vector<std::string>& args) {
     }
   }
   if (paths.empty()) {
-    std::cerr << "usage: bouncectl parse [--explain] [--rules DIR] [--jobs N] PATH...\n";
+    std::cerr << "usage: bouncectl parse [--explain] [--rules DIR] [--jobs N] [--cache DIR | --no-cache] PATH...\n";
     return kExitUsage;
   }
   if (rules_dir.empty()) rules_dir = default_rules_dir();
@@ -50,7 +54,7 @@ int cmd_parse(const std::vector<std::string>& args) {
     for (const auto& e : set.errors) std::cerr << "bouncectl: " << rules_dir << "/" << e << "\n";
     return kExitConfig;
   }
-  Classifier classifier(std::move(set.rules));
+  Classifier classifier(std::move(set.rules), matcher);
   ParseOptions options;
   options.classifier = &classifier;
   options.explain = explain;

@@ -22,6 +22,10 @@ int lint(const std::vector<std::string>& args) {
     return 1;
   }
   std::cout << dir << ": " << set.rules.size() << " rules in " << set.files << " files, no errors\n";
+  MatcherOptions options;
+  options.cache_dir = default_cache_dir();
+  Classifier c(std::move(set.rules), options);
+  std::cout << "text patterns: " << c.engine() << "\n";
   return 0;
 }
 
@@ -53,7 +57,9 @@ int test(const std::vector<std::string>& args) {
   RuleSet set = load_rules(dir);
   for (const auto& e : set.errors) std::cerr << dir << "/" << e << "\n";
   if (!set.errors.empty()) return kExitConfig;
-  Classifier c(std::move(set.rules));
+  MatcherOptions options;
+  options.cache_dir = default_cache_dir();
+  Classifier c(std::move(set.rules), options);
   std::vector<std::string> why;
   c.classify(report, r, &why);
   std::cout << "reason: " << r.reason << "\nclass:  " << r.bounce << "\nrule:   " << r.rule

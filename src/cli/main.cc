@@ -10,7 +10,7 @@ namespace {
 void usage(std::ostream& out) {
   out << "usage: bouncectl COMMAND [OPTIONS]\n"
          "commands:\n"
-         "  parse [--explain] [--rules DIR] [--jobs N] PATH...\n"
+         "  parse [--explain] [--rules DIR] [--jobs N] [--cache DIR | --no-cache] PATH...\n"
          "                                            read returned messages, print JSON lines (all cores)\n"
          "  rules lint [DIR]                          check a rules directory\n"
          "  rules test [--rules DIR] [--status S] [--reply R] [--action A] [--remote-mta H]\n"

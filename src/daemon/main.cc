@@ -31,15 +31,18 @@ using namespace bounced;
 
 namespace {
 
-std::shared_ptr<const Classifier> load_classifier(const std::string& dir, std::string& error) {
+std::shared_ptr<const Classifier> load_classifier(const std::string& dir, const MatcherOptions& matcher,
+                                                  std::string& error) {
   RuleSet set = load_rules(dir);
   if (!set.errors.empty()) {
     error = dir + "/" + set.errors.front();
     for (std::size_t i = 1; i < set.errors.size(); ++i) error += "; " + dir + "/" + set.errors[i];
     return nullptr;
   }
-  spdlog::info("rules: {} rules from {} files in {}", set.rules.size(), set.files, dir);
-  return std::make_shared<const Classifier>(std::move(set.rules));
+  const std::size_t count = set.rules.size();
+  auto classifier = std::make_shared<const Classifier>(std::move(set.rules), matcher);
+  spdlog::info("rules: {} rules from {} files in {}; text patterns: {}", count, set.files, dir, classifier->engine());
+  return classifier;
 }
 
 bool drop_privileges(const std::string& user) {
@@ -83,8 +86,14 @@ int main(int argc, char** argv) {
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   }
 
+  MatcherOptions matcher;
+  // --cache-dir, else $BOUNCED_CACHE_DIR, else "cache" beside the database.
+  const char* env_cache = std::getenv("BOUNCED_CACHE_DIR");
+  matcher.cache_dir = !opt.cache_dir.empty()       ? opt.cache_dir
+                      : env_cache && *env_cache ? std::string(env_cache)
+                                                : (std::filesystem::path(opt.db).parent_path() / "cache").string();
   std::string err;
-  auto classifier = load_classifier(opt.rules, err);
+  auto classifier = load_classifier(opt.rules, matcher, err);
   if (!classifier) {
     spdlog::critical("rules: {}", err);
     return 78;
@@ -167,7 +176,7 @@ int main(int argc, char** argv) {
 
   auto reload = [&]() -> std::string {
     std::string error;
-    auto fresh = load_classifier(opt.rules, error);
+    auto fresh = load_classifier(opt.rules, matcher, error);
     if (!fresh) {
       spdlog::error("reload: keeping the old rules: {}", error);
       return error;

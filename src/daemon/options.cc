@@ -28,6 +28,7 @@ int parse_daemon_options(int argc, char** argv, DaemonOptions& o, bool& exit_now
       ("config", po::value(&config), "config file (default /etc/bounced/bounced.conf when it exists)")
       ("db", po::value(&o.db)->default_value(o.db), "SQLite database file")
       ("rules", po::value(&o.rules), "rules directory (default: the shipped rules)")
+      ("cache-dir", po::value(&o.cache_dir), "where the compiled rule patterns are kept between starts (default: $BOUNCED_CACHE_DIR, else 'cache' in the --db file's folder)")
       ("socket", po::value(&o.socket)->default_value(o.socket), "Unix socket for ingest and queries")
       ("socketmap", po::value(&o.socketmap), "Unix socket serving Postfix's socketmap protocol (maps 'suppressed' and 'suppressed-transport')")
       ("socketmap-defer-remaining", po::value(&o.socketmap_defer_remaining)->default_value(0), "the 'suppressed' map defers mail to soft addresses this many bounces from promotion (0: never)")

@@ -10,6 +10,7 @@ namespace bounced {
 struct DaemonOptions {
   std::string db = "state/bounced.db";
   std::string rules;                   // empty: the shipped rules (default_rules_dir)
+  std::string cache_dir;               // compiled rule patterns; empty: $BOUNCED_CACHE_DIR, else "cache" beside the --db file
   std::string socket = "state/bounced.sock";
   std::string socketmap;              // empty: no socketmap server
   int socketmap_defer_remaining = 0;   // defer mail to addresses this close to the soft limit

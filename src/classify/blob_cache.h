@@ -1,0 +1,27 @@
+// blob_cache.h - a directory of files named by a key: compiled pattern databases kept
+// between runs. A cache only: every failure reads as a miss, and a write that cannot
+// be done is skipped.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bounced {
+
+// FNV-1a, 64 bits: a stable key for what a cached file was made from.
+std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed = 14695981039346656037ull);
+
+// Reads dir/<prefix>-<key in hex>.bin when it exists, is a regular file of this user
+// that no one else may write, is at most max_bytes long, was written for the same key
+// and is whole (its checksum holds).
+std::optional<std::string> cache_read(const std::string& dir, std::string_view prefix,
+                                      std::uint64_t key, std::size_t max_bytes);
+
+// Writes the file atomically (a temporary file renamed into place), creating dir
+// (mode 0700) when needed, and removes all but the newest `keep` files of the prefix.
+// Returns false when it could not be written.
+bool cache_write(const std::string& dir, std::string_view prefix, std::uint64_t key,
+                 std::string_view bytes, std::size_t keep = 4);
+
+}  // namespace bounced
