@@ -14,10 +14,7 @@
 #include <mutex>
 
 #include "classify/blob_cache.h"
-
-#ifdef BOUNCED_HAVE_HYPERSCAN
-#include <hs.h>
-#endif
+#include "common/hs_scratch.h"
 
 namespace bounced {
 
@@ -108,9 +105,7 @@ struct PatternMatcher::Impl {
   unsigned long hyperscan_texts = 0;            // 0: no hand-over
   mutable std::atomic<unsigned long> texts{0};  // texts Hyperscan has read
   hs_database_t* db = nullptr;
-  hs_scratch_t* prototype = nullptr;
-  mutable std::mutex pool_mutex;
-  mutable std::vector<hs_scratch_t*> pool;  // scratch spaces not in use
+  ScratchPool scratch;
 #endif
 
   const re2::RE2& single(int i) const {
@@ -160,25 +155,7 @@ struct PatternMatcher::Impl {
 
 #ifdef BOUNCED_HAVE_HYPERSCAN
   ~Impl() {
-    for (hs_scratch_t* s : pool) hs_free_scratch(s);
-    if (prototype) hs_free_scratch(prototype);
     if (db) hs_free_database(db);
-  }
-
-  hs_scratch_t* acquire() const {
-    std::lock_guard<std::mutex> lock(pool_mutex);
-    if (!pool.empty()) {
-      hs_scratch_t* s = pool.back();
-      pool.pop_back();
-      return s;
-    }
-    hs_scratch_t* s = nullptr;
-    return hs_clone_scratch(prototype, &s) == HS_SUCCESS ? s : nullptr;
-  }
-
-  void release(hs_scratch_t* s) const {
-    std::lock_guard<std::mutex> lock(pool_mutex);
-    pool.push_back(s);
   }
 
   static unsigned flags(bool case_sensitive) {
@@ -294,7 +271,7 @@ struct PatternMatcher::Impl {
                    : ", not kept (" + mo.cache_dir + " is not writable)";
       }
     }
-    if (hs_alloc_scratch(db, &prototype) != HS_SUCCESS) {
+    if (!scratch.init(db)) {
       hs_free_database(db);
       db = nullptr;
       return false;
@@ -332,13 +309,13 @@ struct PatternMatcher::Impl {
       folded = detail::fold_non_ascii(text);
       scan = folded;
     }
-    hs_scratch_t* scratch = acquire();
-    if (!scratch) return false;
     std::vector<int> candidates;
-    const hs_error_t rc = hs_scan(db, scan.data(), static_cast<unsigned>(scan.size()), 0, scratch,
-                                  on_match, &candidates);
-    release(scratch);
-    if (rc != HS_SUCCESS) return false;
+    {
+      const ScratchLease lease(scratch);
+      if (!lease.get() || hs_scan(db, scan.data(), static_cast<unsigned>(scan.size()), 0,
+                                  lease.get(), on_match, &candidates) != HS_SUCCESS)
+        return false;
+    }
     for (int i : candidates)
       if (re2::RE2::PartialMatch(piece(text), single(i))) out.push_back(i);
     match_exact(residual, text, out);

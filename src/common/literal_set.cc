@@ -1,10 +1,14 @@
-// literal_set.cc - one-pass phrase search with RE2.
+// literal_set.cc - one-pass phrase search with Hyperscan or RE2.
 #include "common/literal_set.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
+#include <climits>
 #include <string>
+
+#include "common/hs_scratch.h"
 
 namespace bounced {
 
@@ -18,34 +22,135 @@ RE2::Options options() {
 }
 }  // namespace
 
-LiteralSet::LiteralSet(const std::vector<std::string_view>& phrases) {
+struct LiteralSet::Impl {
+  std::unique_ptr<re2::RE2> any;       // (p1|p2|...) for earliest()
+  std::unique_ptr<re2::RE2::Set> set;  // every phrase, for first_listed() in one pass
+#ifdef BOUNCED_HAVE_HYPERSCAN
+  hs_database_t* db = nullptr;
+  ScratchPool scratch;
+  std::vector<std::size_t> lengths;  // phrase index -> length
+  std::size_t longest = 0;
+
+  ~Impl() {
+    if (db) hs_free_database(db);
+  }
+
+  bool setup(const std::vector<std::string_view>& phrases) {
+    if (phrases.empty() || phrases.size() > INT_MAX) return false;
+    std::vector<const char*> exprs;
+    std::vector<std::size_t> lens;
+    std::vector<unsigned> flags(phrases.size(), HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH), ids;
+    for (std::size_t i = 0; i < phrases.size(); ++i) {
+      // Hyperscan folds ASCII letters only; RE2 in Latin-1 also folds letters beyond
+      // ASCII. For ASCII phrases the two agree (no character beyond ASCII folds to an
+      // ASCII letter within Latin-1).
+      if (phrases[i].empty()) return false;
+      for (const char c : phrases[i])
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+      exprs.push_back(phrases[i].data());
+      lens.push_back(phrases[i].size());
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
+                             static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
+                             &err) != HS_SUCCESS) {
+      hs_free_compile_error(err);
+      db = nullptr;
+      return false;
+    }
+    if (!scratch.init(db)) {
+      hs_free_database(db);
+      db = nullptr;
+      return false;
+    }
+    lengths = std::move(lens);
+    longest = *std::max_element(lengths.begin(), lengths.end());
+    return true;
+  }
+
+  struct Earliest {
+    const Impl* self;
+    std::size_t best = std::string_view::npos;
+  };
+  // Matches come in the order of their end; once an end lies a longest phrase past
+  // the best start, no later match can start before it.
+  static int on_earliest(unsigned id, unsigned long long, unsigned long long to, unsigned,
+                         void* ctx) {
+    auto* e = static_cast<Earliest*>(ctx);
+    const std::size_t start = static_cast<std::size_t>(to) - e->self->lengths[id];
+    e->best = std::min(e->best, start);
+    return static_cast<std::size_t>(to) >= e->best + e->self->longest ? 1 : 0;
+  }
+  static int on_listed(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) {
+    int& first = *static_cast<int*>(ctx);
+    if (first < 0 || static_cast<int>(id) < first) first = static_cast<int>(id);
+    return first == 0 ? 1 : 0;  // the first listed: nothing can come before it
+  }
+
+  // False when Hyperscan could not run (the caller uses RE2 then).
+  bool scan(std::string_view text, match_event_handler on, void* ctx) const {
+    if (!db || text.size() > UINT_MAX / 2) return false;
+    const ScratchLease lease(scratch);
+    if (!lease.get()) return false;
+    const hs_error_t rc =
+        hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, lease.get(), on, ctx);
+    return rc == HS_SUCCESS || rc == HS_SCAN_TERMINATED;
+  }
+#endif
+};
+
+LiteralSet::LiteralSet(const std::vector<std::string_view>& phrases, bool hyperscan)
+    : impl_(std::make_unique<Impl>()) {
   std::string alternation = "(?:";
-  set_ = std::make_unique<RE2::Set>(options(), RE2::UNANCHORED);
+  impl_->set = std::make_unique<RE2::Set>(options(), RE2::UNANCHORED);
   for (std::size_t i = 0; i < phrases.size(); ++i) {
-    const std::string quoted = RE2::QuoteMeta(re2::StringPiece(phrases[i].data(), phrases[i].size()));
+    const std::string quoted =
+        RE2::QuoteMeta(re2::StringPiece(phrases[i].data(), phrases[i].size()));
     alternation += (i ? "|" : "") + quoted;
-    set_->Add(quoted, nullptr);  // index i: phrases are quoted, so RE2 takes each
+    impl_->set->Add(quoted, nullptr);  // index i: phrases are quoted, so RE2 takes each
   }
   alternation += ")";
-  any_ = std::make_unique<RE2>(alternation, options());
-  set_->Compile();
+  impl_->any = std::make_unique<RE2>(alternation, options());
+  impl_->set->Compile();
+#ifdef BOUNCED_HAVE_HYPERSCAN
+  if (hyperscan && hs_valid_platform() == HS_SUCCESS) impl_->setup(phrases);
+#else
+  (void)hyperscan;
+#endif
 }
 
 LiteralSet::~LiteralSet() = default;
 
 std::size_t LiteralSet::earliest(std::string_view text) const {
+#ifdef BOUNCED_HAVE_HYPERSCAN
+  Impl::Earliest e{impl_.get()};
+  if (impl_->scan(text, Impl::on_earliest, &e)) return e.best;
+#endif
   // Only the whole match ($0) is asked for: RE2 finds its bounds with the forward and
   // reverse DFAs, without a capture engine pass over the text.
   re2::StringPiece in(text.data(), text.size()), hit;
-  if (!any_->Match(in, 0, in.size(), RE2::UNANCHORED, &hit, 1)) return std::string_view::npos;
+  if (!impl_->any->Match(in, 0, in.size(), RE2::UNANCHORED, &hit, 1)) return std::string_view::npos;
   return static_cast<std::size_t>(hit.data() - text.data());
 }
 
 int LiteralSet::first_listed(std::string_view text) const {
+#ifdef BOUNCED_HAVE_HYPERSCAN
+  int first = -1;
+  if (impl_->scan(text, Impl::on_listed, &first)) return first;
+#endif
   // One pass finds every phrase that occurs; the first listed of them wins.
   std::vector<int> found;
-  if (!set_->Match(re2::StringPiece(text.data(), text.size()), &found) || found.empty()) return -1;
+  if (!impl_->set->Match(re2::StringPiece(text.data(), text.size()), &found) || found.empty())
+    return -1;
   return *std::min_element(found.begin(), found.end());
+}
+
+const char* LiteralSet::engine() const {
+#ifdef BOUNCED_HAVE_HYPERSCAN
+  if (impl_->db) return "hyperscan";
+#endif
+  return "re2";
 }
 
 }  // namespace bounced

@@ -1,19 +1,19 @@
-// literal_set.h - a fixed list of phrases searched case-insensitively in one pass
-// (RE2 compiles them into one automaton), instead of one scan per phrase.
+// literal_set.h - a fixed list of phrases searched case-insensitively in one pass,
+// instead of one scan per phrase: Hyperscan's literal matcher where it is built in and
+// every phrase is ASCII (its case folding is then exactly RE2's), else RE2 compiles
+// them into one automaton.
 #pragma once
 #include <cstddef>
 #include <memory>
 #include <string_view>
 #include <vector>
 
-#include <re2/re2.h>
-#include <re2/set.h>
-
 namespace bounced {
 
 class LiteralSet {
  public:
-  explicit LiteralSet(const std::vector<std::string_view>& phrases);
+  // hyperscan = false: RE2 alone (tests compare the two).
+  explicit LiteralSet(const std::vector<std::string_view>& phrases, bool hyperscan = true);
   ~LiteralSet();
   LiteralSet(const LiteralSet&) = delete;
   LiteralSet& operator=(const LiteralSet&) = delete;
@@ -22,10 +22,12 @@ class LiteralSet {
   std::size_t earliest(std::string_view text) const;
   // Index (in the list) of the first listed phrase that occurs anywhere, or -1.
   int first_listed(std::string_view text) const;
+  // "hyperscan" or "re2".
+  const char* engine() const;
 
  private:
-  std::unique_ptr<re2::RE2> any_;   // (p1|p2|...) for earliest()
-  std::unique_ptr<re2::RE2::Set> set_;  // every phrase, for first_listed() in one pass
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace bounced
