@@ -166,6 +166,15 @@ int main(int argc, char** argv) {
       if (!opt.socketmap.empty()) paths.push_back(opt.socketmap);
       auto db_dir = std::filesystem::path(opt.db).parent_path();
       if (!db_dir.empty()) paths.push_back(db_dir.string());
+      // The default pattern cache lives beside the database: the user reads and
+      // refreshes it on reloads. (A --cache-dir given explicitly is the operator's.)
+      std::error_code cache_ec;
+      if (opt.cache_dir.empty() && matcher.cache_dir == (db_dir / "cache").string() &&
+          !std::filesystem::is_symlink(matcher.cache_dir, cache_ec)) {
+        paths.push_back(matcher.cache_dir);
+        for (const auto& e : std::filesystem::directory_iterator(matcher.cache_dir, cache_ec))
+          if (e.is_regular_file(cache_ec) && !e.is_symlink(cache_ec)) paths.push_back(e.path().string());
+      }
       for (const std::string& p : paths) {
         if (chown(p.c_str(), pw->pw_uid, static_cast<gid_t>(-1)) != 0 && errno != ENOENT)
           spdlog::warn("cannot give {} to {}", p, opt.user);
