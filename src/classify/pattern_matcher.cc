@@ -71,11 +71,13 @@ namespace {
 
 re2::StringPiece piece(std::string_view s) { return re2::StringPiece(s.data(), s.size()); }
 
+#ifdef BOUNCED_HAVE_HYPERSCAN
 bool all_ascii(std::string_view text) {
   for (const char c : text)
     if (static_cast<unsigned char>(c) >= 0x80) return false;
   return true;
 }
+#endif
 
 }  // namespace
 
