@@ -369,13 +369,4 @@ bool hyperscan_available() {
 #endif
 }
 
-std::string default_cache_dir() {
-  if (const char* d = std::getenv("BOUNCED_CACHE_DIR"); d && *d) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x == '/')
-    return std::string(x) + "/bounced";
-  if (const char* h = std::getenv("HOME"); h && *h == '/')
-    return std::string(h) + "/.cache/bounced";
-  return {};
-}
-
 }  // namespace bounced

@@ -53,10 +53,6 @@ class PatternMatcher {
 // Whether this build and CPU can use Hyperscan.
 bool hyperscan_available();
 
-// The default cache directory: $BOUNCED_CACHE_DIR, else $XDG_CACHE_HOME/bounced, else
-// $HOME/.cache/bounced; empty when none is set.
-std::string default_cache_dir();
-
 namespace detail {
 // Patterns Hyperscan is given: ASCII only, and only escapes whose meaning is the
 // same in both engines on ASCII text (\s \d \w \b, escaped punctuation, ...).

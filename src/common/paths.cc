@@ -1,4 +1,4 @@
-// paths.cc - locating the shipped rules.
+// paths.cc - locating the shipped rules and the pattern cache.
 #include "common/paths.h"
 
 #include <unistd.h>
@@ -22,6 +22,14 @@ std::string default_rules_dir() {
   for (const char* c : {BOUNCED_DEFAULT_RULES_DIR, "/etc/bounced/rules", "/usr/share/bounced/rules"})
     if (fs::is_directory(c, ec)) return c;
   return BOUNCED_DEFAULT_RULES_DIR;
+}
+
+std::string default_cache_dir(const std::string& fallback) {
+  if (const char* d = std::getenv("BOUNCED_CACHE_DIR"); d && *d) return d;
+  if (!fallback.empty()) return fallback;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x == '/') return std::string(x) + "/bounced";
+  if (const char* h = std::getenv("HOME"); h && *h == '/') return std::string(h) + "/.cache/bounced";
+  return {};
 }
 
 }  // namespace bounced

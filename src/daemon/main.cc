@@ -88,10 +88,9 @@ int main(int argc, char** argv) {
 
   MatcherOptions matcher;
   // --cache-dir, else $BOUNCED_CACHE_DIR, else "cache" beside the database.
-  const char* env_cache = std::getenv("BOUNCED_CACHE_DIR");
-  matcher.cache_dir = !opt.cache_dir.empty()       ? opt.cache_dir
-                      : env_cache && *env_cache ? std::string(env_cache)
-                                                : (std::filesystem::path(opt.db).parent_path() / "cache").string();
+  matcher.cache_dir = !opt.cache_dir.empty()
+                          ? opt.cache_dir
+                          : default_cache_dir((std::filesystem::path(opt.db).parent_path() / "cache").string());
   std::string err;
   auto classifier = load_classifier(opt.rules, matcher, err);
   if (!classifier) {
