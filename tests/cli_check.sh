@@ -48,6 +48,22 @@ xargs "$B" parse --jobs 4 <"$T/all.list" >"$T/jobs4.out"
 check "parse output does not depend on --jobs" cmp -s "$T/jobs1.out" "$T/jobs4.out"
 check "parse --jobs read every sample" test "$(wc -l <"$T/jobs1.out")" -gt 40
 
+# The pattern cache: --cache DIR keeps the compiled patterns there when Hyperscan is
+# built in (and nothing without it), --no-cache keeps none; the answers never change.
+"$B" rules lint "$SRC/rules" >"$T/engine.out"
+xargs "$B" parse --cache "$T/cache" <"$T/all.list" >"$T/cache1.out"
+xargs "$B" parse --cache "$T/cache" <"$T/all.list" >"$T/cache2.out"
+xargs "$B" parse --no-cache <"$T/all.list" >"$T/nocache.out"
+check "parse output is the same with a cache written and read" cmp -s "$T/cache1.out" "$T/cache2.out"
+check "parse output is the same with --no-cache" cmp -s "$T/cache1.out" "$T/nocache.out"
+check "parse output with a cache is the --jobs output" cmp -s "$T/cache1.out" "$T/jobs1.out"
+check "rules lint names the pattern engine" grep -q '^text patterns: ' "$T/engine.out"
+if grep -q '^text patterns: .*hyperscan' "$T/engine.out"; then
+  check "--cache DIR keeps the compiled patterns" sh -c "ls '$T/cache'/patterns-ci-*.bin"
+else
+  check "without Hyperscan nothing is cached" test ! -e "$T/cache"
+fi
+
 # rules lint: the shipped rules pass; a broken file is reported with file:line
 check "shipped rules lint" "$B" rules lint "$SRC/rules"
 mkdir -p "$T/rules"

@@ -22,6 +22,7 @@ def main():
     d = Daemon(tmp)
     try:
         d.start()
+        check("the log names how rule patterns are matched", "text patterns: " in open(f"{tmp}/log").read())
         # ingest then status
         rc, _, _ = ctl("ingest", data=dsn("gone@example.org", "m1@x", status="5.1.1", diag="550 5.1.1 user unknown"))
         check("ingest exits 0 after commit", rc == 0)
