@@ -257,6 +257,10 @@ struct PatternMatcher::Impl {
     } else {
       if (db) hs_free_database(db);
       db = nullptr;
+      if (!mo.compile) {
+        engine = "re2 (no Hyperscan database for these patterns in the cache)";
+        return false;
+      }
       if (!compile(given, f)) return false;
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - start);
@@ -333,8 +337,8 @@ PatternMatcher::PatternMatcher(std::vector<std::string> patterns, bool case_sens
   m.patterns = std::move(patterns);
   m.options.set_case_sensitive(case_sensitive);
   m.options.set_log_errors(false);
-  m.options.set_never_capture(
-      true);  // groups are never read; without them the DFA states are smaller
+  // Groups are never read; without them the DFA states are smaller.
+  m.options.set_never_capture(true);
   m.single_once.reset(new std::once_flag[m.patterns.size()]);
   m.singles.resize(m.patterns.size());
   if (m.patterns.empty()) return;

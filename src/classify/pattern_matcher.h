@@ -27,6 +27,10 @@ struct MatcherOptions {
   // The hand-over costs about 0.25 s (the set's build and its first pass over new
   // text) and saves about 10 us per message after it.
   unsigned long hyperscan_texts = 10000;
+  // false: use Hyperscan only when its database is in the cache, never compile it
+  // (a daemon's reload: the compile would hold up the loop that serves clients; the
+  // RE2::Set alone takes tens of milliseconds).
+  bool compile = true;
 };
 
 class PatternMatcher {

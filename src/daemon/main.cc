@@ -184,7 +184,11 @@ int main(int argc, char** argv) {
 
   auto reload = [&]() -> std::string {
     std::string error;
-    auto fresh = load_classifier(opt.rules, matcher, error);
+    // A reload runs on a loop that also serves clients: Hyperscan only from the cache
+    // (`bouncectl rules lint` fills it), else the RE2::Set alone.
+    MatcherOptions quick = matcher;
+    quick.compile = false;
+    auto fresh = load_classifier(opt.rules, quick, error);
     if (!fresh) {
       spdlog::error("reload: keeping the old rules: {}", error);
       return error;

@@ -215,6 +215,15 @@ TEST_CASE("the compiled database is kept in the cache directory and read back") 
   CHECK(second.engine().find("loaded from") != std::string::npos);
   CHECK(sorted_matches(second, "user unknown; mailbox is full") == want);
 
+  // Without compiling (a daemon's reload): the cached database, or RE2 alone.
+  MatcherOptions quick = hyperscan_only(dir.path);
+  quick.compile = false;
+  const PatternMatcher cached(patterns, false, quick);
+  CHECK(cached.engine().find("loaded from") != std::string::npos);
+  const PatternMatcher uncached({"over quota"}, false, quick);
+  CHECK(uncached.engine().starts_with("re2"));
+  CHECK(sorted_matches(uncached, "you are over quota") == std::vector<int>{0});
+
   // Other patterns: another key, so a fresh compile; the first file stays.
   const PatternMatcher other({"over quota"}, false, hyperscan_only(dir.path));
   CHECK(other.engine().find("compiled") != std::string::npos);
