@@ -87,6 +87,11 @@ int main(int argc, char** argv) {
   }
 
   MatcherOptions matcher;
+  // The daemon stays on Hyperscan: no hand-over to the RE2::Set, whose DFA would add
+  // about 20 MB (41-48 MB against 25 MB peak RSS over the dev corpus read 80 times) and
+  // a one-time pause; the ~10 us per message the warm set would save is small beside a
+  // durable commit, which bounds the ingest rate.
+  matcher.hyperscan_texts = 0;
   // --cache-dir, else $BOUNCED_CACHE_DIR, else "cache" beside the database.
   matcher.cache_dir = !opt.cache_dir.empty()
                           ? opt.cache_dir
