@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <mutex>
 #include <string>
 
 #include "common/hs_scratch.h"
@@ -23,8 +24,28 @@ RE2::Options options() {
 }  // namespace
 
 struct LiteralSet::Impl {
-  std::unique_ptr<re2::RE2> any;       // (p1|p2|...) for earliest()
-  std::unique_ptr<re2::RE2::Set> set;  // every phrase, for first_listed() in one pass
+  // RE2's automata, built on first need: always without Hyperscan, else only when a
+  // scan cannot run (compiling them for nothing cost 0.26 ms per set at start-up).
+  std::vector<std::string> phrases;
+  mutable std::once_flag re2_once;
+  mutable std::unique_ptr<re2::RE2> any;       // (p1|p2|...) for earliest()
+  mutable std::unique_ptr<re2::RE2::Set> set;  // every phrase, for first_listed() in one pass
+
+  const Impl& re2() const {
+    std::call_once(re2_once, [this] {
+      std::string alternation = "(?:";
+      set = std::make_unique<RE2::Set>(options(), RE2::UNANCHORED);
+      for (std::size_t i = 0; i < phrases.size(); ++i) {
+        const std::string quoted = RE2::QuoteMeta(phrases[i]);
+        alternation += (i ? "|" : "") + quoted;
+        set->Add(quoted, nullptr);  // index i: phrases are quoted, so RE2 takes each
+      }
+      alternation += ")";
+      any = std::make_unique<RE2>(alternation, options());
+      set->Compile();
+    });
+    return *this;
+  }
 #ifdef BOUNCED_HAVE_HYPERSCAN
   hs_database_t* db = nullptr;
   ScratchPool scratch;
@@ -102,22 +123,13 @@ struct LiteralSet::Impl {
 
 LiteralSet::LiteralSet(const std::vector<std::string_view>& phrases, bool hyperscan)
     : impl_(std::make_unique<Impl>()) {
-  std::string alternation = "(?:";
-  impl_->set = std::make_unique<RE2::Set>(options(), RE2::UNANCHORED);
-  for (std::size_t i = 0; i < phrases.size(); ++i) {
-    const std::string quoted =
-        RE2::QuoteMeta(re2::StringPiece(phrases[i].data(), phrases[i].size()));
-    alternation += (i ? "|" : "") + quoted;
-    impl_->set->Add(quoted, nullptr);  // index i: phrases are quoted, so RE2 takes each
-  }
-  alternation += ")";
-  impl_->any = std::make_unique<RE2>(alternation, options());
-  impl_->set->Compile();
+  impl_->phrases.assign(phrases.begin(), phrases.end());
 #ifdef BOUNCED_HAVE_HYPERSCAN
-  if (hyperscan && hs_valid_platform() == HS_SUCCESS) impl_->setup(phrases);
+  if (hyperscan && hs_valid_platform() == HS_SUCCESS && impl_->setup(phrases)) return;
 #else
   (void)hyperscan;
 #endif
+  impl_->re2();
 }
 
 LiteralSet::~LiteralSet() = default;
@@ -130,7 +142,8 @@ std::size_t LiteralSet::earliest(std::string_view text) const {
   // Only the whole match ($0) is asked for: RE2 finds its bounds with the forward and
   // reverse DFAs, without a capture engine pass over the text.
   re2::StringPiece in(text.data(), text.size()), hit;
-  if (!impl_->any->Match(in, 0, in.size(), RE2::UNANCHORED, &hit, 1)) return std::string_view::npos;
+  if (!impl_->re2().any->Match(in, 0, in.size(), RE2::UNANCHORED, &hit, 1))
+    return std::string_view::npos;
   return static_cast<std::size_t>(hit.data() - text.data());
 }
 
@@ -141,7 +154,7 @@ int LiteralSet::first_listed(std::string_view text) const {
 #endif
   // One pass finds every phrase that occurs; the first listed of them wins.
   std::vector<int> found;
-  if (!impl_->set->Match(re2::StringPiece(text.data(), text.size()), &found) || found.empty())
+  if (!impl_->re2().set->Match(re2::StringPiece(text.data(), text.size()), &found) || found.empty())
     return -1;
   return *std::min_element(found.begin(), found.end());
 }
