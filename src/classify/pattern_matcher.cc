@@ -15,6 +15,7 @@
 
 #include "classify/blob_cache.h"
 #include "common/hs_scratch.h"
+#include "common/strutil.h"
 
 namespace bounced {
 
@@ -70,14 +71,6 @@ bool has_ascii_fold(std::string_view text) {
 namespace {
 
 re2::StringPiece piece(std::string_view s) { return re2::StringPiece(s.data(), s.size()); }
-
-#ifdef BOUNCED_HAVE_HYPERSCAN
-bool all_ascii(std::string_view text) {
-  for (const char c : text)
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  return true;
-}
-#endif
 
 }  // namespace
 
@@ -311,7 +304,7 @@ struct PatternMatcher::Impl {
     if (text.size() > UINT_MAX / 2 || detail::has_ascii_fold(text)) return false;
     std::string folded;
     std::string_view scan = text;
-    if (!all_ascii(text)) {
+    if (!is_ascii(text)) {
       folded = detail::fold_non_ascii(text);
       scan = folded;
     }

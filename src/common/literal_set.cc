@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/hs_scratch.h"
+#include "common/strutil.h"
 
 namespace bounced {
 
@@ -65,9 +66,7 @@ struct LiteralSet::Impl {
       // Hyperscan folds ASCII letters only; RE2 in Latin-1 also folds letters beyond
       // ASCII. For ASCII phrases the two agree (no character beyond ASCII folds to an
       // ASCII letter within Latin-1).
-      if (phrases[i].empty()) return false;
-      for (const char c : phrases[i])
-        if (static_cast<unsigned char>(c) >= 0x80) return false;
+      if (phrases[i].empty() || !is_ascii(phrases[i])) return false;
       exprs.push_back(phrases[i].data());
       lens.push_back(phrases[i].size());
       ids.push_back(static_cast<unsigned>(i));

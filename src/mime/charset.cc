@@ -14,22 +14,9 @@ namespace bounced {
 
 namespace {
 
-// No byte >= 0x80 and no ESC (which starts ISO-2022 sequences); eight bytes a step.
-bool is_ascii(std::string_view s) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  constexpr std::uint64_t kEsc = 0x1B * kOnes;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    const std::uint64_t esc = w ^ kEsc;  // a zero byte where w has ESC
-    if ((w & kHigh) != 0 || ((esc - kOnes) & ~esc & kHigh) != 0) return false;
-  }
-  for (; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80 || c == 0x1B) return false;
-  }
-  return true;
+// No byte >= 0x80 and no ESC (which starts ISO-2022 sequences).
+bool is_plain_ascii(std::string_view s) {
+  return is_ascii(s) && s.find('\x1b') == std::string_view::npos;
 }
 
 bool is_utf8_name(std::string_view cs) {
@@ -127,11 +114,11 @@ std::string convert(std::string_view text, std::string_view charset) {
 }  // namespace
 
 std::string to_utf8(std::string_view text, std::string_view charset) {
-  return is_ascii(text) ? std::string(text) : convert(text, charset);
+  return is_plain_ascii(text) ? std::string(text) : convert(text, charset);
 }
 
 std::string to_utf8_owned(std::string&& text, std::string_view charset) {
-  return is_ascii(text) ? std::move(text) : convert(text, charset);
+  return is_plain_ascii(text) ? std::move(text) : convert(text, charset);
 }
 
 }  // namespace bounced
