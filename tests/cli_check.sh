@@ -47,6 +47,14 @@ xargs "$B" parse --jobs 1 <"$T/all.list" >"$T/jobs1.out"
 xargs "$B" parse --jobs 4 <"$T/all.list" >"$T/jobs4.out"
 check "parse output does not depend on --jobs" cmp -s "$T/jobs1.out" "$T/jobs4.out"
 check "parse --jobs read every sample" test "$(wc -l <"$T/jobs1.out")" -gt 40
+# more paths than the ring of batches holds (16 paths a batch, 16 batches at --jobs 4),
+# a missing one among them: every path once, in order, and the exit code says so
+for i in 1 2 3 4 5 6 7 8 9 10; do cat "$T/all.list"; echo "$T/missing-$i.eml"; done >"$T/many.list"
+for i in 1 2 3 4 5 6 7 8 9 10; do cat "$T/jobs1.out"; done >"$T/many.expected"
+"$B" parse --jobs 4 $(cat "$T/many.list") >"$T/many.out" 2>"$T/many.err"; many_rc=$?
+check "parse over many paths keeps their order" cmp -s "$T/many.out" "$T/many.expected"
+check "parse over many paths names each unreadable one" test "$(grep -c 'missing-' "$T/many.err")" -eq 10
+check "parse over many paths exits 66 when one is unreadable" test "$many_rc" -eq 66
 
 # The pattern cache: --cache DIR keeps the compiled patterns there when Hyperscan is
 # built in (and nothing without it), --no-cache keeps none; the answers never change.

@@ -1,10 +1,10 @@
 // cmd_parse.cc - `bouncectl parse`: reads messages offline, prints JSON lines.
 //
-// Several paths are parsed on all cores (--jobs N to choose), in chunks whose output
-// is printed in the order of the paths, so the output does not depend on the number
-// of threads.
+// Several paths are parsed on all cores (--jobs N to choose); the output is printed
+// in the order of the paths, so it does not depend on the number of threads.
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <exception>
 #include <iostream>
 #include <thread>
@@ -45,7 +45,8 @@ int cmd_parse(const std::vector<std::string>& args) {
     }
   }
   if (paths.empty()) {
-    std::cerr << "usage: bouncectl parse [--explain] [--rules DIR] [--jobs N] [--cache DIR | --no-cache] PATH...\n";
+    std::cerr << "usage: bouncectl parse [--explain] [--rules DIR] [--jobs N] [--cache DIR | "
+                 "--no-cache] PATH...\n";
     return kExitUsage;
   }
   if (rules_dir.empty()) rules_dir = default_rules_dir();
@@ -83,32 +84,53 @@ int cmd_parse(const std::vector<std::string>& args) {
     return ok;
   };
 
-  int status = 0;
-  const std::size_t chunk = 512;
-  struct Result {
+  // Workers take batches of paths in turn and leave each batch's output in a ring of
+  // slots; this thread prints the slots in path order as they fill, so the output
+  // does not depend on the number of threads, memory stays bounded (a worker waits
+  // while its slot is still unprinted), and nobody waits at a barrier. Batches keep
+  // the hand-offs (and their wake-ups) to one per 16 paths.
+  constexpr std::size_t kBatch = 16;
+  struct Slot {
     std::string out, err;
     bool ok = true;
+    std::atomic<std::uint32_t> full{0};
   };
-  std::vector<Result> results;
-  for (std::size_t begin = 0; begin < paths.size(); begin += chunk) {
-    const std::size_t end = std::min(paths.size(), begin + chunk);
-    results.assign(end - begin, Result{});
-    std::atomic<std::size_t> next{begin};
-    auto work = [&] {
-      for (std::size_t i; (i = next.fetch_add(1)) < end;)
-        results[i - begin].ok = run_one(paths[i], results[i - begin].out, results[i - begin].err);
-    };
-    const unsigned n = static_cast<unsigned>(std::min<std::size_t>(jobs, end - begin));
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
-    work();
-    for (auto& t : threads) t.join();
-    for (const auto& r : results) {
-      std::cout << r.out;
-      if (!r.err.empty()) std::cerr << r.err;
-      if (!r.ok) status = kExitNoInput;
+  const std::size_t batches = (paths.size() + kBatch - 1) / kBatch;
+  const std::size_t ring = std::max<std::size_t>(8, std::size_t{4} * jobs);
+  std::vector<Slot> slots(ring);
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::uint32_t> printed{0};  // batches printed (mod 2^32 is enough to wait on)
+  std::atomic<std::size_t> printed_count{0};
+  auto work = [&] {
+    for (std::size_t b; (b = next.fetch_add(1)) < batches;) {
+      for (std::uint32_t p = printed.load(); b >= printed_count.load() + ring; p = printed.load())
+        printed.wait(p);
+      Slot& s = slots[b % ring];
+      for (std::size_t i = b * kBatch; i < std::min(paths.size(), (b + 1) * kBatch); ++i)
+        if (!run_one(paths[i], s.out, s.err)) s.ok = false;
+      s.full.store(1);
+      s.full.notify_one();
     }
+  };
+  const unsigned n = static_cast<unsigned>(std::min<std::size_t>(jobs, batches));
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < n; ++t) threads.emplace_back(work);
+  int status = 0;
+  for (std::size_t b = 0; b < batches; ++b) {
+    Slot& s = slots[b % ring];
+    s.full.wait(0);
+    std::cout << s.out;
+    if (!s.err.empty()) std::cerr << s.err;
+    if (!s.ok) status = kExitNoInput;
+    s.out.clear();
+    s.err.clear();
+    s.ok = true;
+    s.full.store(0);
+    printed_count.store(b + 1);
+    printed.fetch_add(1);
+    printed.notify_all();
   }
+  for (auto& t : threads) t.join();
   std::cout.flush();
   return status;
 }
