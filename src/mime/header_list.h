@@ -9,6 +9,7 @@ namespace bounced {
 struct HeaderField {
   std::string name;
   std::string value;  // unfolded and trimmed; encoded words not decoded
+  bool operator==(const HeaderField&) const = default;
 };
 
 class HeaderList {
@@ -23,6 +24,7 @@ class HeaderList {
   std::vector<std::string_view> get_all(std::string_view name) const;
   const std::vector<HeaderField>& fields() const { return fields_; }
   bool empty() const { return fields_.empty(); }
+  bool operator==(const HeaderList&) const = default;
 
  private:
   std::vector<HeaderField> fields_;

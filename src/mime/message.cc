@@ -12,6 +12,7 @@
 #include "common/strutil.h"
 #include "mime/charset.h"
 #include "mime/encoded_word.h"
+#include "mime/top_header.h"
 
 namespace bounced {
 
@@ -130,8 +131,9 @@ class Walker {
  public:
   explicit Walker(Message& msg) : msg_(msg) {}
 
-  void walk(const mimetic::MimeEntity& e, int depth, bool in_original) {
-    HeaderList h = convert_header(e.header());
+  // top_header: the top entity's fields when they were read without mimetic.
+  void walk(const mimetic::MimeEntity& e, int depth, bool in_original, HeaderList* top_header) {
+    HeaderList h = top_header ? std::move(*top_header) : convert_header(e.header());
     std::string type = content_type_of(h);
     if (depth > static_cast<int>(limits::kMaxMimeEntities)) {
       msg_.warnings.push_back("MIME nesting deeper than the limit; the rest is skipped");
@@ -139,7 +141,7 @@ class Walker {
     }
     if (type.starts_with("multipart/") && !e.body().parts().empty()) {
       if (depth == 0) msg_.headers = std::move(h);
-      for (const auto* child : e.body().parts()) walk(*child, depth + 1, in_original);
+      for (const auto* child : e.body().parts()) walk(*child, depth + 1, in_original, nullptr);
       return;
     }
     if (depth == 0) msg_.headers = h;
@@ -330,7 +332,7 @@ static void repair_unfolded_parameters(std::string& text) {
   text = std::move(out);
 }
 
-Message read_message(std::string_view raw_in) {
+Message read_message(std::string_view raw_in, bool whole_by_mimetic) {
   Message msg;
   std::string_view raw = raw_in;
   if (raw.size() > limits::kMaxMessageBytes) {
@@ -350,8 +352,39 @@ Message read_message(std::string_view raw_in) {
     start = nl == std::string::npos ? text.size() : nl + 1;
   }
   try {
-    mimetic::MimeEntity top(text.begin() + static_cast<std::ptrdiff_t>(start), text.end());
-    Walker(msg).walk(top, 0, false);
+    if (whole_by_mimetic) {
+      mimetic::MimeEntity top(text.begin() + static_cast<std::ptrdiff_t>(start), text.end());
+      Walker(msg).walk(top, 0, false, nullptr);
+    } else {
+      // The top-level header is read here; mimetic gets its Content-Type fields in
+      // its place (written over the header's last bytes, never longer than it) and
+      // reads the MIME structure below.
+      TopHeader header = read_top_header(std::string_view(text).substr(start));
+      const std::string stand_in = mimetic_stand_in(header);
+      const std::size_t body_at = start + header.body_start;
+      std::size_t from = start;
+      if (stand_in.size() <= header.body_start) {
+        from = body_at - stand_in.size();
+        std::memcpy(text.data() + from, stand_in.data(), stand_in.size());
+      } else {
+        text = stand_in + text.substr(body_at);  // not expected; kept correct anyway
+      }
+      mimetic::MimeEntity top(text.begin() + static_cast<std::ptrdiff_t>(from), text.end());
+      // Content-Type values as mimetic gives them back (it rewrites the one it looks
+      // up, quoting parameters): the stand-in's fields, in the same order.
+      HeaderList fields;
+      fields.reserve(header.fields.size());
+      auto typed = top.header().begin();
+      for (auto& f : header.fields) {
+        if (typed != top.header().end() && iequals(f.name, "Content-Type")) {
+          fields.add(std::move(f.name), unfold_owned(typed->value()));
+          ++typed;
+        } else {
+          fields.add(std::move(f.name), unfold_owned(std::move(f.value)));
+        }
+      }
+      Walker(msg).walk(top, 0, false, &fields);
+    }
   } catch (const std::exception& e) {
     msg.warnings.push_back(std::string("MIME reader: ") + e.what());
   }

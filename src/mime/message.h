@@ -20,6 +20,7 @@ struct Part {
   int depth = 0;        // nesting level, 0 for the top entity
   bool in_original = false;  // inside a returned message/rfc822
   bool is_attachment = false;
+  bool operator==(const Part&) const = default;
 };
 
 struct Message {
@@ -38,10 +39,13 @@ struct Message {
   // The human-readable text of the report: text/plain parts outside the returned
   // original joined (text/html stripped of tags when there is no plain text).
   std::string body_text() const;
+  bool operator==(const Message&) const = default;
 };
 
 // Reads raw message bytes (any line ends). Never throws: malformed MIME is read as
-// far as it goes and recorded in warnings.
-Message read_message(std::string_view raw);
+// far as it goes and recorded in warnings. The top-level header is read by
+// read_top_header (mime/top_header.h), the same fields mimetic would make, faster;
+// whole_by_mimetic has mimetic read it too, the reference the fuzz target compares.
+Message read_message(std::string_view raw, bool whole_by_mimetic = false);
 
 }  // namespace bounced

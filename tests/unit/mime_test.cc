@@ -1,12 +1,14 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "common/strutil.h"
 #include "mime/charset.h"
 #include "mime/encoded_word.h"
 #include "mime/header_list.h"
 #include "mime/message.h"
+#include "mime/top_header.h"
 
 using namespace bounced;
 
@@ -48,7 +50,9 @@ TEST_CASE("the ASCII test behind to_utf8 sees a high byte or an ESC anywhere, in
   }
 }
 
-TEST_CASE("a header block reads a line that is not a field as the field before it, folded without indent") {
+TEST_CASE(
+    "a header block reads a line that is not a field as the field before it, folded without "
+    "indent") {
   HeaderList h;
   parse_header_block("Received: from [192.0.2.1] by relay.example.net (via\nHTTP); Sat, 29 Nov 2014\n"
                      "Message-ID: <q1@example.net>\nSubject: hi\n\nbody: not a header\n",
@@ -76,9 +80,11 @@ TEST_CASE("multipart/report is walked into parts; the original's header is kept"
       "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n"
       "\r\n--b1\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
       "It did not=\r\n work.\r\n"
-      "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+      "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; "
+      "mx.example.net\r\n\r\n"
       "Final-Recipient: rfc822; gone@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n"
-      "--b1\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <abc@example.com>\r\nSubject: hi\r\n\r\nbody\r\n"
+      "--b1\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <abc@example.com>\r\nSubject: "
+      "hi\r\n\r\nbody\r\n"
       "--b1--\r\n";
   Message m = read_message(raw);
   REQUIRE(m.find("message/delivery-status") != nullptr);
@@ -122,4 +128,83 @@ TEST_CASE("hostile MIME: unclosed boundaries and deep nesting are read without a
 
 TEST_CASE("line ends: CRLF and bare CR read like LF") {
   CHECK(normalize_newlines("a\r\nb\rc\n") == "a\nb\nc\n");
+}
+
+namespace {
+
+// The message read with read_top_header must be the one mimetic reads whole.
+void check_same_as_mimetic(const std::string& text) {
+  CAPTURE(text);
+  CHECK(read_message(text) == read_message(text, true));
+}
+
+}  // namespace
+
+TEST_CASE("the top header is read as mimetic reads it, quirks included") {
+  const std::string nul_value(
+      "Subject: a\0b\nContent-Type: text/plain; charset=us-ascii\0x\n\nbody\n", 64);
+  const std::vector<std::string> texts = {
+      "",
+      "\n",
+      "\n\nbody after an empty header\n",
+      "Subject: folded\n across\n\tlines  \nFrom: a@example.org\n\nbody\n",
+      "Content-Type: multipart/mixed; boundary=x\nSubject: s\n\n--x\nContent-Type: "
+      "text/plain\n\nhi\n--x--\n",
+      // an empty first line: the value starts with a fold's space, or two
+      "Content-Type:\n multipart/mixed;\n boundary=\"b\"\n\npre\n--b\n\nx\n--b--\nepi\n",
+      "Content-Type:\n  \n multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n",
+      "Content-Type:\n   \n\t\nSubject: s\n\nbody\n",
+      // a line starting with ':' is skipped; a fold after it prefixes the next value
+      ":bad\n cont\nContent-Type: text/plain\nSubject: s\n\nbody\n",
+      ":bad\n cont\nSubject: s\n\nbody\n",
+      // a line that is no field starts the body, also under a multipart type
+      "From: a@example.org\nThis is not a header\nmore\n",
+      "Content-Type: multipart/mixed; boundary=b\nnot a header line\n--b\n\nx\n--b--\n",
+      "From: a@example.org\nSubject x: y\n\nbody\n",
+      "From: a\nSub\xe9ject: x\n\nbody\n",
+      "From: a\n\x01X: y\n\nbody\n",
+      " leading blank\nFrom: x\n\nbody\n",
+      "Subject  : blanks before the colon\n\nbody\n",
+      "Subject:\n\nempty value\n",
+      // the last field before the end of the text is dropped without an empty line
+      "From: a@example.org\nSubject: x",
+      "From: a@example.org\nSubject: x\n",
+      "Content-Type: multipart/mixed; boundary=b",
+      // several Content-Type fields, any case
+      "Content-Type: text/plain\ncontent-type: multipart/mixed; boundary=q\n\n--q\n\nx\n--q--\n",
+      "CONTENT-TYPE: multipart/report; report-type=delivery-status; boundary=\"r\"\n\n--r\n"
+      "Content-Type: text/plain\n\nfailed\n--r\nContent-Type: message/delivery-status\n\n"
+      "Final-Recipient: rfc822; u@example.net\nStatus: 5.1.1\n--r\nContent-Type: message/rfc822\n\n"
+      "Subject: original\nTo: u@example.net\n\noriginal body\n--r--\n",
+      "Subject: crlf\r\nContent-Type: text/plain\r\n\r\nbody\r\n",
+      "Subject: lone cr\rX: y\r\rbody\r",
+      "From mbox line\nSubject: s\n\nbody\n",
+      nul_value,
+  };
+  for (const auto& t : texts) check_same_as_mimetic(t);
+  std::string many;
+  for (int i = 0; i < 400; ++i)
+    many += "Received: from host" + std::to_string(i) + ".example.org by mx\n  with ESMTP id " +
+            std::to_string(i) + "\n";
+  check_same_as_mimetic(many + "Content-Type: text/plain; charset=utf-8\n\nbody\n");
+}
+
+TEST_CASE("read_top_header: the fields mimetic makes and where the body starts") {
+  TopHeader h = read_top_header("A: 1\n B\n:skipped\n C\nD: 2\n\nbody");
+  REQUIRE(h.fields.size() == 2);
+  CHECK(h.fields[0].name == "A");
+  CHECK(h.fields[0].value == "1 B");
+  CHECK(h.fields[1].name == "D");
+  CHECK(h.fields[1].value == " C2");  // the skipped line's fold stays in the buffer
+  CHECK(h.body_start == 26);
+  CHECK(h.ended_by_blank_line);
+  h = read_top_header("A: 1\nnot a field\n");
+  REQUIRE(h.fields.size() == 1);
+  CHECK(h.body_start == 5);
+  CHECK_FALSE(h.ended_by_blank_line);
+  h = read_top_header("A: 1\nB: 2");  // B is never stored: no line follows it
+  REQUIRE(h.fields.size() == 1);
+  CHECK(h.body_start == 9);
+  CHECK(mimetic_stand_in(read_top_header("Content-Type:\n  \n text/plain\nX: y\n\n")) ==
+        "Content-Type:\n \n text/plain\n\n");
 }

@@ -1,0 +1,38 @@
+// top_header.h - a message's top-level header, read field for field as mimetic's parser
+// reads it, a span at a time instead of a byte at a time.
+//
+// The top-level header is about a third of a bounce's bytes (Received, DKIM and ARC
+// fields), and mimetic's parser spends some twenty instructions on each of its bytes.
+// read_message reads it here and hands mimetic only its Content-Type fields, which are
+// all that mimetic looks up to find the MIME structure below. The fields, their values
+// and where the body starts are mimetic's, quirks included (see top_header.cc); the
+// fuzz target fuzz_message checks that against mimetic on every input it makes.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bounced {
+
+struct RawField {
+  std::string name;   // as written, blanks before the colon removed
+  std::string value;  // folded lines joined by one space, as mimetic joins them
+};
+
+struct TopHeader {
+  std::vector<RawField> fields;
+  std::size_t body_start = 0;  // offset of the body in the text read
+  // True when the header ended at an empty line (or at the end of the text); false
+  // when it ended at a line that is not a field, which then starts the body.
+  bool ended_by_blank_line = true;
+};
+
+TopHeader read_top_header(std::string_view text);
+
+// The text mimetic needs in place of the header: the Content-Type fields, each so that
+// mimetic reads back the same value, and the empty line when the header had one.
+// Never longer than the header it replaces (each byte stands for one of its bytes).
+std::string mimetic_stand_in(const TopHeader& header);
+
+}  // namespace bounced
