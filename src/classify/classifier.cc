@@ -71,14 +71,38 @@ struct Classifier::PatternSet {
     matcher = std::make_unique<PatternMatcher>(std::move(patterns), case_sensitive, options);
   }
 
-  // Appends the rules whose text matched to out (as rule indices).
-  void match(const std::string& text, std::vector<std::uint32_t>& out) const {
+  // Appends to out the rules whose text matches or may match (as rule indices), and
+  // to hits what tells them apart (see TextHit).
+  void propose(const std::string& text, std::vector<std::uint32_t>& out,
+               std::vector<TextHit>& hits) const {
     if (owner.empty()) return;
-    std::vector<int> found;
-    matcher->match(text, found);
-    for (int i : found) out.push_back(static_cast<std::uint32_t>(owner[static_cast<std::size_t>(i)]));
+    std::vector<int> sure, maybe;
+    matcher->propose(text, sure, maybe);
+    for (int i : sure) add(i, true, out, hits);
+    for (int i : maybe) add(i, false, out, hits);
+  }
+
+ private:
+  void add(int pattern, bool sure, std::vector<std::uint32_t>& out,
+           std::vector<TextHit>& hits) const {
+    const auto rule = static_cast<std::uint32_t>(owner[static_cast<std::size_t>(pattern)]);
+    out.push_back(rule);
+    hits.push_back(TextHit{rule, pattern, sure, this});
   }
 };
+
+// Whether the text of rule i matches: one of its patterns surely matched, or one of
+// those Hyperscan proposed is confirmed by RE2. Confirming only here, for a rule whose
+// other conditions hold and that comes before the deciding one, leaves most proposals
+// unconfirmed (and their patterns never compiled for RE2).
+bool Classifier::text_holds(std::uint32_t rule, const std::vector<TextHit>& hits,
+                            const std::string& text) const {
+  for (const auto& h : hits)
+    if (h.rule == rule && h.sure) return true;
+  for (const auto& h : hits)
+    if (h.rule == rule && h.set->matcher->confirm(text, h.pattern)) return true;
+  return false;
+}
 
 namespace {
 
@@ -180,8 +204,9 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
   // Candidates: rules whose text matched, and rules without text whose status or
   // reply pattern can match; checked in precedence order.
   std::vector<std::uint32_t> candidates;
-  ci_->match(r.diagnostic, candidates);
-  cs_->match(r.diagnostic, candidates);
+  std::vector<TextHit> hits;
+  ci_->propose(r.diagnostic, candidates, hits);
+  cs_->propose(r.diagnostic, candidates, hits);
   by_status_.lookup(r.status, candidates);
   by_reply_.lookup(r.reply_code, candidates);
   candidates.insert(candidates.end(), unindexed_.begin(), unindexed_.end());
@@ -193,6 +218,7 @@ void Classifier::classify(const Report& report, RecipientFacts& r, std::vector<s
     const Rule& rule = rules_[i];
     if (gave_up && rule.text.empty()) continue;
     if (!conditions_hold(rule, report, r)) continue;
+    if (!rule.text.empty() && !text_holds(i, hits, r.diagnostic)) continue;
     if (!decided) {
       decide(rule.reason, rule.klass, rule.name());
       decided = true;

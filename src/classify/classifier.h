@@ -6,8 +6,8 @@
 // then position in the file; then the built-in RFC 3463 table ("status-code"); then
 // fallbacks; else onhold (diagnostic present) or undefined.
 #pragma once
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -42,6 +42,16 @@ class Classifier {
 
   std::vector<Rule> rules_;  // sorted by tier, then load order
   struct PatternSet;
+  // A text pattern of a rule found in a diagnostic: surely, or proposed by Hyperscan
+  // and still to be confirmed by RE2 (in set).
+  struct TextHit {
+    std::uint32_t rule;
+    int pattern;
+    bool sure;
+    const PatternSet* set;
+  };
+  bool text_holds(std::uint32_t rule, const std::vector<TextHit>& hits,
+                  const std::string& text) const;
   std::unique_ptr<PatternSet> ci_, cs_;  // text patterns, case-insensitive and sensitive
 
   // Rules without a text condition, indexed by the literal part of their status (or,

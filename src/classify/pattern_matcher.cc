@@ -295,9 +295,11 @@ struct PatternMatcher::Impl {
     return 0;
   }
 
-  // False when Hyperscan could not run on this text or has handed over to RE2; out
-  // is then unchanged.
-  bool match_hyperscan(std::string_view text, std::vector<int>& out) const {
+  // False when Hyperscan could not run on this text or has handed over to RE2; sure
+  // and maybe are then unchanged. Hyperscan's candidates go to maybe (RE2 confirms
+  // them on demand), the patterns RE2 reads alone to sure.
+  bool propose_hyperscan(std::string_view text, std::vector<int>& sure,
+                         std::vector<int>& maybe) const {
     if (hyperscan_texts && (texts.load(std::memory_order_relaxed) >= hyperscan_texts ||
                             texts.fetch_add(1, std::memory_order_relaxed) >= hyperscan_texts))
       return false;
@@ -308,16 +310,16 @@ struct PatternMatcher::Impl {
       folded = detail::fold_non_ascii(text);
       scan = folded;
     }
-    std::vector<int> candidates;
+    const std::size_t had = maybe.size();
     {
       const ScratchLease lease(scratch);
       if (!lease.get() || hs_scan(db, scan.data(), static_cast<unsigned>(scan.size()), 0,
-                                  lease.get(), on_match, &candidates) != HS_SUCCESS)
+                                  lease.get(), on_match, &maybe) != HS_SUCCESS) {
+        maybe.resize(had);
         return false;
+      }
     }
-    for (int i : candidates)
-      if (re2::RE2::PartialMatch(piece(text), single(i))) out.push_back(i);
-    match_exact(residual, text, out);
+    match_exact(residual, text, sure);
     return true;
   }
 #endif
@@ -348,12 +350,24 @@ PatternMatcher::PatternMatcher(std::vector<std::string> patterns, bool case_sens
 
 PatternMatcher::~PatternMatcher() = default;
 
-void PatternMatcher::match(std::string_view text, std::vector<int>& out) const {
+void PatternMatcher::propose(std::string_view text, std::vector<int>& sure,
+                             std::vector<int>& maybe) const {
   if (impl_->patterns.empty()) return;
 #ifdef BOUNCED_HAVE_HYPERSCAN
-  if (impl_->db && impl_->match_hyperscan(text, out)) return;
+  if (impl_->db && impl_->propose_hyperscan(text, sure, maybe)) return;
 #endif
-  impl_->match_all(text, out);
+  impl_->match_all(text, sure);
+}
+
+bool PatternMatcher::confirm(std::string_view text, int pattern) const {
+  return re2::RE2::PartialMatch(piece(text), impl_->single(pattern));
+}
+
+void PatternMatcher::match(std::string_view text, std::vector<int>& out) const {
+  std::vector<int> maybe;
+  propose(text, out, maybe);
+  for (int i : maybe)
+    if (confirm(text, i)) out.push_back(i);
 }
 
 const std::string& PatternMatcher::engine() const { return impl_->engine; }

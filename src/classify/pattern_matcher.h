@@ -45,6 +45,14 @@ class PatternMatcher {
   // Appends the indices of the patterns that match somewhere in text (any order).
   void match(std::string_view text, std::vector<int>& out) const;
 
+  // The same in two steps, for a caller that needs only some of the answers: appends
+  // to sure the patterns that match, and to maybe those that may match; a pattern in
+  // maybe matches only if confirm(text, pattern) says so (an RE2 run, the pattern's
+  // own automaton built on its first use). Every pattern that matches is in one of
+  // the two; maybe is empty unless Hyperscan proposed candidates.
+  void propose(std::string_view text, std::vector<int>& sure, std::vector<int>& maybe) const;
+  bool confirm(std::string_view text, int pattern) const;
+
   // How matching is done, for `bouncectl rules` and the daemon's log:
   // "re2", or "hyperscan (database loaded from the cache)", ...
   const std::string& engine() const;
