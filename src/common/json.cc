@@ -1,16 +1,52 @@
 // json.cc - JSON string escaping.
 #include "common/json.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include "common/strutil.h"
 
 namespace bounced {
 
+namespace {
+
+// The length of the leading run of bytes that JSON takes as they are: printable
+// ASCII but '"' and '\\' (eight bytes a step: most values are one such run).
+std::size_t plain_prefix(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    // A byte below 0x20, '"', '\\', or 0x80 and above (UTF-8 to check) stops the run.
+    const std::uint64_t special = ((w - kOnes * 0x20) & ~w & kHigh) | has_zero(w ^ (kOnes * '"')) |
+                                  has_zero(w ^ (kOnes * '\\')) | (w & kHigh);
+    if (special != 0) break;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+  }
+  return i;
+}
+
+}  // namespace
+
 void json_append_string(std::string& out, std::string_view raw) {
+  const std::size_t plain = plain_prefix(raw);
+  if (plain == raw.size()) {
+    out.reserve(out.size() + raw.size() + 2);
+    out.push_back('"');
+    out.append(raw);
+    out.push_back('"');
+    return;
+  }
   // Text that is all ASCII without NUL needs no repair (sanitize_utf8 drops NULs and
   // replaces broken UTF-8); runs of plain bytes are copied whole.
   std::string repaired;
   std::string_view s = raw;
-  for (char c : raw)
+  for (char c : raw.substr(plain))
     if (static_cast<unsigned char>(c) >= 0x80 || c == 0) {
       repaired = sanitize_utf8(raw);
       s = repaired;

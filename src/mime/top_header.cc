@@ -66,6 +66,7 @@ TopHeader read_top_header(std::string_view t) {
   const std::size_t n = t.size();
   std::size_t i = 0;
   long pos = 0;  // bytes of the current line consumed (mimetic's "pos")
+  h.fields.reserve(32);  // a bounce's top header has 15-30 fields
   std::string name, value;
   LineEnds ends{t};
   auto add_field = [&] {  // stores the field and empties name and value
