@@ -1,4 +1,10 @@
 #include <doctest/doctest.h>
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "classify/classifier.h"
 #include "classify/rule_loader.h"
@@ -266,4 +272,47 @@ TEST_CASE("loader reports file:line and refuses bad rules") {
   }
   CHECK(dup);
   CHECK(pattern);
+}
+
+TEST_CASE("the loader refuses exactly the patterns RE2 refuses, in either case mode") {
+  // The loader parses every pattern case-sensitively (faster); what RE2 accepts must
+  // not depend on the case mode, for the shipped patterns and for broken ones.
+  std::vector<std::pair<std::string, bool>> patterns = {
+      {"(unclosed", false},    {"[z-a]", false},           {"a{1001}", false},
+      {"a**", false},          {"\\", false},              {"x\\", false},
+      {"\\8", false},          {"\\1", false},             {"a{2,1}", false},
+      {"[[:nope:]]", false},   {"(?<=a)b", false},         {"a++", false},
+      {"\\Z", false},          {"(?i", false},             {"\xff", false},
+      {"((a{10}){10}){11}", false},
+      {"\\Qa.b\\E", true},     {"\\x{100}", true},         {"[\\x{100}-\\x{2FF}]", true},
+      {"\\p{Greek}", true},    {"\\pN+", true},            {"\\C", true},
+      {"(?i)mailbox full", true}, {"(?-i)Mailbox", true},  {"user \\S+ unknown", true},
+      {"[^a-z]+\\b", true},    {"(?s).{1,80}", true},      {"\\A550\\z", true},
+      {"caf\xc3\xa9", true},   {"[[:^alpha:]]", true},     {"(?P<name>x)", true},
+      {"((a{10}){10}){10}", true}, {"[k\xe2\x84\xaa]", true},
+  };
+  for (const auto& rule : load_rules(std::string(BOUNCED_SOURCE_DIR) + "/rules").rules)
+    for (const auto& p : rule.text) patterns.emplace_back(p, true);
+  for (bool case_sensitive : {false, true}) {
+    for (const auto& [p, expected] : patterns) {
+      CAPTURE(p);
+      CAPTURE(case_sensitive);
+      RE2::Options o;
+      o.set_case_sensitive(case_sensitive);
+      o.set_log_errors(false);
+      RE2::Set re2_set(o, RE2::UNANCHORED);
+      CHECK((re2_set.Add(p, nullptr) >= 0) == expected);
+      std::string toml = "[[rule]]\nid = \"p\"\nreason = \"blocked\"\ncase_sensitive = ";
+      toml += case_sensitive ? "true" : "false";
+      toml += "\ntext = [\"";
+      for (char c : p) {  // a TOML basic string: backslashes and quotes escaped
+        if (c == '\\' || c == '"') toml += '\\';
+        toml += c;
+      }
+      toml += "\"]\n";
+      RuleSet set;
+      load_rules_text(toml, "p.toml", set);
+      CHECK(set.errors.empty() == expected);
+    }
+  }
 }
