@@ -368,6 +368,7 @@ Message read_message(std::string_view raw_in, bool whole_by_mimetic) {
         std::memcpy(text.data() + from, stand_in.data(), stand_in.size());
       } else {
         text = stand_in + text.substr(body_at);  // not expected; kept correct anyway
+        from = 0;
       }
       mimetic::MimeEntity top(text.begin() + static_cast<std::ptrdiff_t>(from), text.end());
       // Content-Type values as mimetic gives them back (it rewrites the one it looks

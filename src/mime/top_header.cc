@@ -75,9 +75,10 @@ TopHeader read_top_header(std::string_view t) {
     name.clear();
     value.clear();
   };
-  auto body_here = [&](std::size_t at, bool blank_line) {
+  using End = TopHeader::End;
+  auto body_here = [&](std::size_t at, End end) {
     h.body_start = at;
-    h.ended_by_blank_line = blank_line;
+    h.end = end;
     return h;
   };
   while (i < n) {
@@ -93,7 +94,7 @@ TopHeader read_top_header(std::string_view t) {
       case kNewline: {
         state = kWaitingName;
         const char prev = c;
-        if (++i == n) return body_here(n, true);
+        if (++i == n) return body_here(n, pos > 0 ? End::kEndOfText : End::kBlankLine);
         c = t[i];
         const bool pair = c == (prev == '\r' ? '\n' : '\r');
         if (pos > 0) {
@@ -105,7 +106,7 @@ TopHeader read_top_header(std::string_view t) {
           continue;
         }
         // An empty line: the end of the header.
-        return body_here(pair ? i + 1 : i, true);
+        return body_here(pair ? i + 1 : i, End::kBlankLine);
       }
       case kWaitingName:
         if (is_blank(c)) {
@@ -127,7 +128,7 @@ TopHeader read_top_header(std::string_view t) {
       case kName:
         if (is_name_byte(c)) {
           // "NAME BLANK+ c": the line is the first line of the body.
-          if (!name.empty() && is_blank(name.back())) return body_here(i - name.size(), false);
+          if (!name.empty() && is_blank(name.back())) return body_here(i - name.size(), End::kNonFieldLine);
           std::size_t end = i + 1;
           while (end < n && is_name_byte(t[end])) ++end;
           name.append(t.data() + i, end - i);
@@ -146,7 +147,7 @@ TopHeader read_top_header(std::string_view t) {
         } else {
           // Not a header line (or the empty line is missing): the body starts with it.
           // The name holds the line's bytes so far, so the line starts there.
-          return body_here(i - name.size(), false);
+          return body_here(i - name.size(), End::kNonFieldLine);
         }
         break;
       case kValue: {
@@ -164,7 +165,7 @@ TopHeader read_top_header(std::string_view t) {
     ++i;
     ++pos;
   }
-  return body_here(n, true);
+  return body_here(n, End::kEndOfText);
 }
 
 std::string mimetic_stand_in(const TopHeader& header) {
@@ -182,7 +183,9 @@ std::string mimetic_stand_in(const TopHeader& header) {
     out.append(f.value, spaces, std::string::npos);
     out += '\n';
   }
-  if (header.ended_by_blank_line) out += '\n';
+  // After a field, the end of the text needs a line for mimetic to store the field.
+  if (header.end == TopHeader::End::kBlankLine || (header.end == TopHeader::End::kEndOfText && !out.empty()))
+    out += '\n';
   return out;
 }
 

@@ -23,16 +23,18 @@ struct RawField {
 struct TopHeader {
   std::vector<RawField> fields;
   std::size_t body_start = 0;  // offset of the body in the text read
-  // True when the header ended at an empty line (or at the end of the text); false
-  // when it ended at a line that is not a field, which then starts the body.
-  bool ended_by_blank_line = true;
+  // What ended the header: an empty line; a line that is not a field, which then
+  // starts the body; or the end of the text (the body is then empty).
+  enum class End { kBlankLine, kNonFieldLine, kEndOfText };
+  End end = End::kEndOfText;
 };
 
 TopHeader read_top_header(std::string_view text);
 
 // The text mimetic needs in place of the header: the Content-Type fields, each so that
-// mimetic reads back the same value, and the empty line when the header had one.
-// Never longer than the header it replaces (each byte stands for one of its bytes).
+// mimetic reads back the same value, and an empty line where the header had one (or
+// the text ended after a field, which mimetic only stores when a line follows). Never
+// longer than the header it replaces: each byte stands for one of its bytes.
 std::string mimetic_stand_in(const TopHeader& header);
 
 }  // namespace bounced

@@ -179,6 +179,9 @@ TEST_CASE("the top header is read as mimetic reads it, quirks included") {
       "Subject: crlf\r\nContent-Type: text/plain\r\n\r\nbody\r\n",
       "Subject: lone cr\rX: y\r\rbody\r",
       "From mbox line\nSubject: s\n\nbody\n",
+      "From an mbox line and nothing else",  // found by fuzz_message
+      "Content-Type: text/plain\nX: y",
+      "Content-Type: text/plain\n",
       nul_value,
   };
   for (const auto& t : texts) check_same_as_mimetic(t);
@@ -197,11 +200,11 @@ TEST_CASE("read_top_header: the fields mimetic makes and where the body starts")
   CHECK(h.fields[1].name == "D");
   CHECK(h.fields[1].value == " C2");  // the skipped line's fold stays in the buffer
   CHECK(h.body_start == 26);
-  CHECK(h.ended_by_blank_line);
+  CHECK(h.end == TopHeader::End::kBlankLine);
   h = read_top_header("A: 1\nnot a field\n");
   REQUIRE(h.fields.size() == 1);
   CHECK(h.body_start == 5);
-  CHECK_FALSE(h.ended_by_blank_line);
+  CHECK(h.end == TopHeader::End::kNonFieldLine);
   h = read_top_header("A: 1\nB: 2");  // B is never stored: no line follows it
   REQUIRE(h.fields.size() == 1);
   CHECK(h.body_start == 9);
