@@ -355,6 +355,8 @@ void PatternMatcher::propose(std::string_view text, std::vector<int>& sure,
   if (impl_->patterns.empty()) return;
 #ifdef BOUNCED_HAVE_HYPERSCAN
   if (impl_->db && impl_->propose_hyperscan(text, sure, maybe)) return;
+#else
+  (void)maybe;  // RE2 alone is always sure
 #endif
   impl_->match_all(text, sure);
 }
