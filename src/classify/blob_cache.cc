@@ -17,8 +17,25 @@ namespace bounced {
 namespace {
 
 // The file: this line, the key and a checksum of the rest (8 bytes each, little-endian),
-// then the bytes cached.
-constexpr std::string_view kMagic = "bounced-cache-1\n";
+// then the bytes cached. (Version 1 summed a byte at a time: 9 million instructions
+// for the 1 MB pattern database at every start.)
+constexpr std::string_view kMagic = "bounced-cache-2\n";
+
+// FNV-1a's step over eight bytes at a time (in this machine's byte order: the files
+// are read where they were written). Each step is a bijection of the running value,
+// so any change confined to one word always changes the sum.
+std::uint64_t checksum(std::string_view bytes) {
+  constexpr std::uint64_t kPrime = 1099511628211ull;
+  std::uint64_t h = 14695981039346656037ull ^ bytes.size();
+  std::size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, bytes.data() + i, 8);
+    h = (h ^ w) * kPrime;
+  }
+  for (; i < bytes.size(); ++i) h = (h ^ static_cast<unsigned char>(bytes[i])) * kPrime;
+  return h;
+}
 
 std::string file_name(std::string_view prefix, std::uint64_t key) {
   char hex[17];
@@ -33,7 +50,7 @@ void put_u64(std::string& out, std::uint64_t v) {
 std::string header(std::uint64_t key, std::string_view bytes) {
   std::string h(kMagic);
   put_u64(h, key);
-  put_u64(h, fnv1a64(bytes));
+  put_u64(h, checksum(bytes));
   return h;
 }
 

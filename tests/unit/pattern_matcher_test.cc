@@ -279,3 +279,28 @@ TEST_CASE("blob cache: keyed files, atomic writes, pruning") {
   REQUIRE(::stat(nested.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0700);
 }
+
+TEST_CASE("blob cache: a change to any one byte of the cached bytes reads as a miss") {
+  TempDir dir;
+  const std::string blob = "0123456789abcdefghijklmnopqrstuvwxyz!";  // four words and a tail
+  REQUIRE(cache_write(dir.path, "t", 7, blob));
+  const std::string path = dir.path + "/t-0000000000000007.bin";
+  const auto size = static_cast<std::streamoff>(std::filesystem::file_size(path));
+  const std::streamoff first = size - static_cast<std::streamoff>(blob.size());
+  for (std::streamoff at = first; at < size; ++at) {
+    CAPTURE(at);
+    auto flip = [&] {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekg(at);
+      char c = 0;
+      f.read(&c, 1);
+      c = static_cast<char>(c ^ 0x20);
+      f.seekp(at);
+      f.write(&c, 1);
+    };
+    flip();
+    CHECK_FALSE(cache_read(dir.path, "t", 7, 100).has_value());
+    flip();  // back as it was
+    CHECK(cache_read(dir.path, "t", 7, 100) == std::optional<std::string>(blob));
+  }
+}
