@@ -37,10 +37,13 @@ std::uint64_t checksum(std::string_view bytes) {
   return h;
 }
 
+// The format's version is in the name too: builds of two versions that share a cache
+// (an upgrade while a daemon of the old one runs) keep a file each instead of
+// overwriting each other's at every start.
 std::string file_name(std::string_view prefix, std::uint64_t key) {
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(key));
-  return std::string(prefix) + "-" + hex + ".bin";
+  return std::string(prefix) + "-" + hex + "-v2.bin";
 }
 
 void put_u64(std::string& out, std::uint64_t v) {

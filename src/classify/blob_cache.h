@@ -12,7 +12,7 @@ namespace bounced {
 // FNV-1a, 64 bits: a stable key for what a cached file was made from.
 std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed = 14695981039346656037ull);
 
-// Reads dir/<prefix>-<key in hex>.bin when it exists, is a regular file of this user
+// Reads dir/<prefix>-<key in hex>-v<format>.bin when it exists, is a regular file of this user
 // that no one else may write, is at most max_bytes long, was written for the same key
 // and is whole (its checksum holds).
 std::optional<std::string> cache_read(const std::string& dir, std::string_view prefix,

@@ -284,7 +284,7 @@ TEST_CASE("blob cache: a change to any one byte of the cached bytes reads as a m
   TempDir dir;
   const std::string blob = "0123456789abcdefghijklmnopqrstuvwxyz!";  // four words and a tail
   REQUIRE(cache_write(dir.path, "t", 7, blob));
-  const std::string path = dir.path + "/t-0000000000000007.bin";
+  const std::string path = dir.path + "/t-0000000000000007-v2.bin";
   const auto size = static_cast<std::streamoff>(std::filesystem::file_size(path));
   const std::streamoff first = size - static_cast<std::streamoff>(blob.size());
   for (std::streamoff at = first; at < size; ++at) {
