@@ -88,6 +88,18 @@ def main():
     # bounded by the 64 MiB message limit: a few copies of the input at most
     run("50 MB single line", big_line, 10, lambda r, e: len(r) == 1, max_rss_mb=512)
 
+    # One header field of 60 MB, a line in a returned message's header and a fold of
+    # many lines in a part's header: mimetic grows a field's buffer 128 bytes at a
+    # time and copies it whole each time (minutes); the field is cut at 256 KiB.
+    long_line = dsn_with(one).replace("\n--b--\n", "\n--b\nContent-Type: message/rfc822\n\nSubject: "
+                                      + "s" * (60 << 20) + "\nTo: x@example.org\n\nbody\n--b--\n")
+    run("a 60 MB header line in the returned message", long_line, 5,
+        lambda r, e: len(r) == 1 and "header field" in e, max_rss_mb=512)
+    fold = dsn_with(one).replace("--b\nContent-Type: text/plain\n", "--b\nContent-Type: text/plain\nX-Long: a\n"
+                                 + (" " + "f" * 999 + "\n") * 9000, 1)
+    run("a 9 MB folded header field in a part", fold, 5,
+        lambda r, e: len(r) == 1 and "header field" in e, max_rss_mb=512)
+
     many = "".join(f"Final-Recipient: rfc822; user{i}@example.org\nAction: failed\nStatus: 5.1.1\n\n" for i in range(100000))
     run("100,000 recipients", dsn_with(many), 30, lambda r, e: len(r) == 100000)
 

@@ -14,6 +14,11 @@ inline constexpr std::size_t kMaxMimeEntities = 256;
 // costs the MIME parser about a hundred bytes beyond its text: 2 million one-letter
 // fields took 490 MB.
 inline constexpr std::size_t kMaxHeaderLines = 10000;
+// Bytes of one header field (its first line and continuation lines) handed to the
+// MIME parser; the rest of the field is cut. mimetic grows its field buffers 128 bytes
+// at a time, copying them whole: a 4 MB field took 3 s, a 60 MB one would take many
+// minutes. 256 KiB costs it about 30 ms; real fields are a few KiB.
+inline constexpr std::size_t kMaxHeaderFieldBytes = 256u << 10;
 // Decoded text kept per part for the format readers.
 inline constexpr std::size_t kMaxPartText = 16u << 20;
 // Recipients reported per message.

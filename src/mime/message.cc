@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "common/address.h"
 #include "common/limits.h"
@@ -23,20 +25,33 @@ struct LimitCut {
   const char* what = "";
 };
 
-// One pass over the lines for the two limits on what mimetic builds.
+struct LimitScan {
+  LimitCut cut;
+  // Byte ranges [first, second) to drop: the part of a header field past
+  // kMaxHeaderFieldBytes (its final line end stays). All before cut.offset.
+  std::vector<std::pair<std::size_t, std::size_t>> long_fields;
+};
+
+// One pass over the lines for the limits on what mimetic builds.
 // Entities: every entity but the top one starts at a boundary delimiter line ("--" at
 // the start of a line) or is the content of a message/* part, which has its own
 // Content-Type line; so these lines bound the entities mimetic can make. (Counting
 // only boundary= and message/ declarations missed flat parts: 2 million "--b" lines
 // under one boundary took 8.7 s and 1.9 GB.)
 // Header lines: a header section starts the text, follows a delimiter line, and
-// follows the header of a message/* part; it ends at the first empty line.
-LimitCut structure_limit(std::string_view text) {
+// follows the header of a message/* part; it ends at the first empty line. A field
+// there is a line with its continuation lines (whatever the line holds: mimetic's
+// buffers grow with a name as with a value).
+LimitScan structure_limit(std::string_view text) {
   constexpr std::size_t kShortestLine = 2;  // "x\n"
-  if (text.size() < kShortestLine * std::min(limits::kMaxMimeEntities, limits::kMaxHeaderLines)) return {};
+  LimitScan scan;
+  if (text.size() < kShortestLine * std::min(limits::kMaxMimeEntities, limits::kMaxHeaderLines) &&
+      text.size() <= limits::kMaxHeaderFieldBytes)
+    return scan;
   std::size_t entities = 1;  // the top entity
   std::size_t header_lines = 0;
   bool in_header = true, message_part = false, in_content_type = false;
+  std::size_t field_start = 0;  // where the current header field starts
   std::size_t pos = 0;
   while (pos < text.size()) {
     const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
@@ -44,7 +59,10 @@ LimitCut structure_limit(std::string_view text) {
     const std::string_view line = text.substr(pos, end - pos);
     const bool delimiter = line.starts_with("--");
     const bool content_type = !line.empty() && (line[0] == 'C' || line[0] == 'c') && istarts_with(line, "content-type:");
-    if ((delimiter || content_type) && ++entities > limits::kMaxMimeEntities) return {pos, "MIME entities"};
+    if ((delimiter || content_type) && ++entities > limits::kMaxMimeEntities) {
+      scan.cut = {pos, "MIME entities"};
+      return scan;
+    }
     if (delimiter) {
       in_header = true;
       message_part = in_content_type = false;
@@ -52,16 +70,47 @@ LimitCut structure_limit(std::string_view text) {
       in_header = message_part;  // a message/* part's content starts with its own header
       message_part = in_content_type = false;
     } else if (in_header) {
-      if (++header_lines > limits::kMaxHeaderLines) return {pos, "header lines"};
+      if (++header_lines > limits::kMaxHeaderLines) {
+        scan.cut = {pos, "header lines"};
+        return scan;
+      }
       // The type may be on a continuation line of the Content-Type field.
       const bool continuation = line[0] == ' ' || line[0] == '\t';
       in_content_type = content_type || (in_content_type && continuation);
       if (in_content_type && ifind(line, "message/") != std::string_view::npos) message_part = true;
+      if (!continuation) field_start = pos;
+      if (end - field_start > limits::kMaxHeaderFieldBytes) {
+        auto& cuts = scan.long_fields;
+        if (!cuts.empty() && cuts.back().second + 1 == pos && cuts.back().first > field_start) {
+          // The field goes on past its cut: this line too, with the line end before it.
+          cuts.back().second = end;
+        } else {
+          std::size_t from = field_start + limits::kMaxHeaderFieldBytes;
+          // A continuation line dropped whole goes with the line end before it: an
+          // empty line left behind would end the header.
+          if (from <= pos) from = pos - 1;
+          cuts.emplace_back(from, end);
+        }
+      }
     }
     if (nl == nullptr) break;
     pos = end + 1;
   }
-  return {};
+  return scan;
+}
+
+// Drops the ranges (in order, not overlapping) from text.
+void drop_ranges(std::string& text,
+                 const std::vector<std::pair<std::size_t, std::size_t>>& ranges) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t from = 0;
+  for (const auto& [first, last] : ranges) {
+    out.append(text, from, first - from);
+    from = last;
+  }
+  out.append(text, from, std::string::npos);
+  text = std::move(out);
 }
 
 HeaderList convert_header(const mimetic::Header& h) {
@@ -341,9 +390,20 @@ Message read_message(std::string_view raw_in, bool whole_by_mimetic) {
   }
   std::string text = normalize_newlines(raw);
   repair_unfolded_parameters(text);
-  if (const LimitCut cut = structure_limit(text); cut.offset != std::string_view::npos) {
-    text.resize(cut.offset);
-    msg.warnings.push_back(std::string("more ") + cut.what + " than the limit; read up to the limit");
+  if (const LimitScan scan = structure_limit(text);
+      scan.cut.offset != std::string_view::npos || !scan.long_fields.empty()) {
+    std::size_t dropped = 0;
+    for (const auto& [first, last] : scan.long_fields) dropped += last - first;
+    if (!scan.long_fields.empty()) {
+      drop_ranges(text, scan.long_fields);
+      msg.warnings.push_back("header field longer than the limit; cut to " +
+                             std::to_string(limits::kMaxHeaderFieldBytes) + " bytes");
+    }
+    if (scan.cut.offset != std::string_view::npos) {
+      text.resize(scan.cut.offset - dropped);
+      msg.warnings.push_back(std::string("more ") + scan.cut.what +
+                             " than the limit; read up to the limit");
+    }
   }
   // Skip an mbox "From " line, which is not a header.
   std::size_t start = 0;
