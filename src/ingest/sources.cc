@@ -21,14 +21,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Reads an open file into buf from its start, up to max bytes, and returns the length
-// read (buf may be left longer than that: its size is only room). A regular file is
-// read up to its size, so one read call usually does; room that buf already has is
-// not filled again (no zeroing of a reused buffer).
-bool read_fd(int fd, const std::string& path, std::string& buf, std::size_t max, std::size_t& len,
-             std::string& error) {
-  struct stat st {};
-  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+// Reads an open file (st: its fstat) into buf from its start, up to max bytes, and
+// sets len to the length read (buf may be left longer than that: its size is only
+// room). A regular file is read up to its size, so one read call usually does; room
+// that buf already has is not filled again (no zeroing of a reused buffer).
+bool read_fd(int fd, const struct stat& st, const std::string& path, std::string& buf,
+             std::size_t max, std::size_t& len, std::string& error) {
+  const bool regular = S_ISREG(st.st_mode);
   const auto known = regular ? std::min(static_cast<std::size_t>(st.st_size), max) : 0;
   const std::size_t want = regular ? known : std::min<std::size_t>(65536, max + 1);
   if (buf.size() < want) buf.resize(want);
@@ -76,7 +75,9 @@ bool read_file(const std::string& path, std::string& out, std::string& error, st
     return false;
   }
   std::size_t len = 0;
-  const bool ok = read_fd(fd, path, out, max, len, error);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) st.st_mode = 0;  // read as a stream
+  const bool ok = read_fd(fd, st, path, out, max, len, error);
   ::close(fd);
   out.resize(ok ? len : 0);
   return ok;
@@ -155,13 +156,14 @@ bool for_each_message(const std::string& path,
       return false;
     }
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (::fstat(fd, &st) != 0) st.st_mode = 0;  // read as a stream
+    if (S_ISDIR(st.st_mode)) {
       ::close(fd);
       return for_each_in_maildir(path, fn, error);
     }
     constexpr std::size_t kKeptRoom = std::size_t{1} << 20;
     if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) <= kKeptRoom) data = &room;
-    const bool ok = read_fd(fd, path, *data, limits::kMaxMessageBytes * 4, len, error);
+    const bool ok = read_fd(fd, st, path, *data, limits::kMaxMessageBytes * 4, len, error);
     ::close(fd);
     if (!ok) return false;
   }
