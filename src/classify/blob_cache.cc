@@ -21,19 +21,20 @@ namespace {
 // for the 1 MB pattern database at every start.)
 constexpr std::string_view kMagic = "bounced-cache-2\n";
 
+constexpr std::uint64_t kFnvPrime = 1099511628211ull;
+
 // FNV-1a's step over eight bytes at a time (in this machine's byte order: the files
 // are read where they were written). Each step is a bijection of the running value,
 // so any change confined to one word always changes the sum.
 std::uint64_t checksum(std::string_view bytes) {
-  constexpr std::uint64_t kPrime = 1099511628211ull;
-  std::uint64_t h = 14695981039346656037ull ^ bytes.size();
+  std::uint64_t h = kFnvOffsetBasis ^ bytes.size();
   std::size_t i = 0;
   for (; i + 8 <= bytes.size(); i += 8) {
     std::uint64_t w;
     std::memcpy(&w, bytes.data() + i, 8);
-    h = (h ^ w) * kPrime;
+    h = (h ^ w) * kFnvPrime;
   }
-  for (; i < bytes.size(); ++i) h = (h ^ static_cast<unsigned char>(bytes[i])) * kPrime;
+  for (; i < bytes.size(); ++i) h = (h ^ static_cast<unsigned char>(bytes[i])) * kFnvPrime;
   return h;
 }
 
@@ -90,7 +91,7 @@ std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed) {
   std::uint64_t h = seed;
   for (const char c : bytes) {
     h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
+    h *= kFnvPrime;
   }
   return h;
 }

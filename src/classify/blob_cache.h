@@ -10,7 +10,8 @@
 namespace bounced {
 
 // FNV-1a, 64 bits: a stable key for what a cached file was made from.
-std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed = 14695981039346656037ull);
+inline constexpr std::uint64_t kFnvOffsetBasis = 14695981039346656037ull;
+std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed = kFnvOffsetBasis);
 
 // Reads dir/<prefix>-<key in hex>-v<format>.bin when it exists, is a regular file of this user
 // that no one else may write, is at most max_bytes long, was written for the same key

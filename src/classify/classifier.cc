@@ -87,7 +87,7 @@ struct Classifier::PatternSet {
            std::vector<TextHit>& hits) const {
     const auto rule = static_cast<std::uint32_t>(owner[static_cast<std::size_t>(pattern)]);
     out.push_back(rule);
-    hits.push_back(TextHit{rule, pattern, sure, this});
+    hits.push_back(TextHit{rule, pattern, sure});
   }
 };
 
@@ -99,8 +99,9 @@ bool Classifier::text_holds(std::uint32_t rule, const std::vector<TextHit>& hits
                             const std::string& text) const {
   for (const auto& h : hits)
     if (h.rule == rule && h.sure) return true;
+  const PatternMatcher& matcher = *(rules_[rule].case_sensitive ? cs_ : ci_)->matcher;
   for (const auto& h : hits)
-    if (h.rule == rule && h.set->matcher->confirm(text, h.pattern)) return true;
+    if (h.rule == rule && matcher.confirm(text, h.pattern)) return true;
   return false;
 }
 

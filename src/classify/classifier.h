@@ -43,12 +43,11 @@ class Classifier {
   std::vector<Rule> rules_;  // sorted by tier, then load order
   struct PatternSet;
   // A text pattern of a rule found in a diagnostic: surely, or proposed by Hyperscan
-  // and still to be confirmed by RE2 (in set).
+  // and still to be confirmed by RE2 (in the rule's case mode's set).
   struct TextHit {
     std::uint32_t rule;
     int pattern;
     bool sure;
-    const PatternSet* set;
   };
   bool text_holds(std::uint32_t rule, const std::vector<TextHit>& hits,
                   const std::string& text) const;

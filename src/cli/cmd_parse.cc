@@ -98,13 +98,10 @@ int cmd_parse(const std::vector<std::string>& args) {
   const std::size_t batches = (paths.size() + kBatch - 1) / kBatch;
   const std::size_t ring = std::max<std::size_t>(8, std::size_t{4} * jobs);
   std::vector<Slot> slots(ring);
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::uint32_t> printed{0};  // batches printed (mod 2^32 is enough to wait on)
-  std::atomic<std::size_t> printed_count{0};
+  std::atomic<std::size_t> next{0}, printed{0};  // batches taken, and printed
   auto work = [&] {
     for (std::size_t b; (b = next.fetch_add(1)) < batches;) {
-      for (std::uint32_t p = printed.load(); b >= printed_count.load() + ring; p = printed.load())
-        printed.wait(p);
+      for (std::size_t p = printed.load(); b >= p + ring; p = printed.load()) printed.wait(p);
       Slot& s = slots[b % ring];
       for (std::size_t i = b * kBatch; i < std::min(paths.size(), (b + 1) * kBatch); ++i)
         if (!run_one(paths[i], s.out, s.err)) s.ok = false;
@@ -126,8 +123,7 @@ int cmd_parse(const std::vector<std::string>& args) {
     s.err.clear();
     s.ok = true;
     s.full.store(0);
-    printed_count.store(b + 1);
-    printed.fetch_add(1);
+    printed.store(b + 1);
     printed.notify_all();
   }
   for (auto& t : threads) t.join();

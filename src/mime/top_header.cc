@@ -14,10 +14,10 @@
 // - CR, LF, CR LF and LF CR each end a line.
 #include "mime/top_header.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cstring>
+
+#include "common/strutil.h"
 
 namespace bounced {
 
@@ -171,7 +171,7 @@ TopHeader read_top_header(std::string_view t) {
 std::string mimetic_stand_in(const TopHeader& header) {
   std::string out;
   for (const auto& f : header.fields) {
-    if (f.name.size() != 12 || strncasecmp(f.name.data(), "Content-Type", 12) != 0) continue;
+    if (!iequals(f.name, "Content-Type")) continue;
     out += f.name;
     out += ':';
     // Leading spaces come from folds after an empty first line (one space each, the
