@@ -71,7 +71,7 @@ TopHeader read_top_header(std::string_view t) {
   LineEnds ends{t};
   auto add_field = [&] {  // stores the field and empties name and value
     if (const std::size_t nul = value.find('\0'); nul != std::string::npos) value.resize(nul);
-    h.fields.push_back(RawField{std::move(name), std::move(value)});
+    h.fields.push_back(HeaderField{std::move(name), std::move(value)});
     name.clear();
     value.clear();
   };

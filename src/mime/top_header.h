@@ -13,15 +13,14 @@
 #include <string_view>
 #include <vector>
 
+#include "mime/header_list.h"
+
 namespace bounced {
 
-struct RawField {
-  std::string name;   // as written, blanks before the colon removed
-  std::string value;  // folded lines joined by one space, as mimetic joins them
-};
-
 struct TopHeader {
-  std::vector<RawField> fields;
+  // Names as written (blanks before the colon removed), values as mimetic has them:
+  // folded lines joined by one space, not yet trimmed.
+  std::vector<HeaderField> fields;
   std::size_t body_start = 0;  // offset of the body in the text read
   // What ended the header: an empty line; a line that is not a field, which then
   // starts the body; or the end of the text (the body is then empty).
