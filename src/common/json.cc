@@ -34,16 +34,11 @@ std::size_t plain_prefix(std::string_view s) {
 }  // namespace
 
 void json_append_string(std::string& out, std::string_view raw) {
+  // The plain prefix (most values whole) needs neither repair nor escapes; after it,
+  // text that is all ASCII without NUL needs no repair (sanitize_utf8 drops NULs and
+  // replaces broken UTF-8, and keeps the prefix as it is); runs of plain bytes are
+  // copied whole.
   const std::size_t plain = plain_prefix(raw);
-  if (plain == raw.size()) {
-    out.reserve(out.size() + raw.size() + 2);
-    out.push_back('"');
-    out.append(raw);
-    out.push_back('"');
-    return;
-  }
-  // Text that is all ASCII without NUL needs no repair (sanitize_utf8 drops NULs and
-  // replaces broken UTF-8); runs of plain bytes are copied whole.
   std::string repaired;
   std::string_view s = raw;
   for (char c : raw.substr(plain))
@@ -55,7 +50,7 @@ void json_append_string(std::string& out, std::string_view raw) {
   out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = plain; i < s.size(); ++i) {
     const char c = s[i];
     if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
     out.append(s.data() + run, i - run);
