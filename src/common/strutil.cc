@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace bounced {
 
 namespace {
@@ -38,9 +42,9 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
 
 namespace {
 
-// How common a byte is in mail text, roughly (lower is rarer): the anchor of a
-// case-insensitive search is the needle's rarest byte, so memchr stops on few
-// false candidates. Spaces, '-', '=' and the common letters are frequent in
+// How common a byte is in mail text, roughly (lower is rarer): the anchors of a
+// case-insensitive search are the needle's two rarest bytes, so that few false
+// candidates are compared whole. Spaces, '-', '=' and the common letters are frequent in
 // bounces; digits and rare letters are not.
 constexpr std::array<unsigned char, 256> make_commonness() {
   constexpr std::string_view kByFrequency = " e-taoinsrhldcum=pfgywb.v,:kx/<>@jqz";
@@ -56,6 +60,40 @@ constexpr std::array<unsigned char, 256> make_commonness() {
 constexpr std::array<unsigned char, 256> kCommonness = make_commonness();
 
 int commonness(char c) { return kCommonness[static_cast<unsigned char>(c)]; }
+
+struct Anchors {
+  std::size_t k1 = 0, k2 = 0;
+};
+
+// The offsets of a needle's two rarest bytes within its first 32. Most needles are
+// literals searched for again and again (a reader's markers, in every message), and
+// choosing costs more than searching a header value or a line, so the choice is
+// remembered per needle address and length. Any two offsets below the length give
+// the same result (they only filter candidates), so a stale entry for an address
+// that now holds other bytes of the same length is still correct.
+Anchors anchors(std::string_view needle) {
+  struct Entry {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    Anchors anchors;
+  };
+  thread_local std::array<Entry, 128> cache;
+  const auto key = reinterpret_cast<std::uintptr_t>(needle.data()) ^ needle.size();
+  Entry& e = cache[(key * 0x9E3779B97F4A7C15ULL) >> 57];
+  if (e.data == needle.data() && e.size == needle.size()) return e.anchors;
+  Anchors a;
+  for (std::size_t i = 1; i < needle.size() && i < 32; ++i) {
+    const int c = commonness(needle[i]);
+    if (c < commonness(needle[a.k1])) {
+      a.k2 = a.k1;
+      a.k1 = i;
+    } else if (a.k2 == a.k1 || c < commonness(needle[a.k2])) {
+      a.k2 = i;
+    }
+  }
+  e = {needle.data(), needle.size(), a};
+  return a;
+}
 
 }  // namespace
 
@@ -76,31 +114,61 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
   const std::size_t n = hay.size(), m = needle.size();
   if (n < m || from > n - m) return std::string_view::npos;
-  // memchr (vectorised) finds candidates for the needle's rarest byte (the anchor, at
-  // offset k) in either case; each candidate is then compared whole.
-  std::size_t k = 0;
-  for (std::size_t i = 1; i < m && i < 32; ++i)
-    if (commonness(needle[i]) < commonness(needle[k])) k = i;
-  const char lo = lower_char(needle[k]);
-  const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 32) : lo;
+  // Candidates are the starts where the needle's two rarest bytes (the anchors)
+  // match in either case; each is then compared whole.
+  const auto [k1, k2] = anchors(needle);
   const char* base = hay.data();
   const std::size_t last = n - m;  // last possible start
-  auto next = [&](char c, std::size_t at) -> std::size_t {  // next start whose anchor is c
-    if (at > last) return std::string_view::npos;
-    const void* p = std::memchr(base + at + k, c, last - at + 1);
-    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - base) - k : std::string_view::npos;
+  auto matches_at = [&](std::size_t p) {
+    for (std::size_t j = 0; j < m; ++j)
+      if (lower_char(base[p + j]) != lower_char(needle[j])) return false;
+    return true;
   };
-  std::size_t next_lo = next(lo, from);
-  std::size_t next_up = up == lo ? std::string_view::npos : next(up, from);
-  for (;;) {
-    std::size_t p = std::min(next_lo, next_up);
-    if (p == std::string_view::npos) return p;
-    std::size_t j = 0;
-    while (j < m && lower_char(base[p + j]) == lower_char(needle[j])) ++j;
-    if (j == m) return p;
-    if (p == next_lo) next_lo = next(lo, p + 1);
-    else next_up = next(up, p + 1);
+  const char a1 = lower_char(needle[k1]);
+  std::size_t i = from;
+#if defined(__SSE2__)
+  if (last >= 3) {
+    // 16 starts a step: a letter anchor matches its byte with bit 5 set (0x41 and
+    // 0x61 are the only bytes that give 0x61 so); any other anchor matches exactly.
+    const char a2 = lower_char(needle[k2]);
+    auto is_letter = [](char c) { return c >= 'a' && c <= 'z'; };
+    const __m128i fold1 = _mm_set1_epi8(is_letter(a1) ? 0x20 : 0);
+    const __m128i fold2 = _mm_set1_epi8(is_letter(a2) ? 0x20 : 0);
+    const __m128i want1 = _mm_set1_epi8(a1), want2 = _mm_set1_epi8(a2);
+    auto candidates = [&](const char* at) {  // bit b: the start at + b has both anchors
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + k1));
+      const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + k2));
+      return static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(x, fold1), want1),
+                                          _mm_cmpeq_epi8(_mm_or_si128(y, fold2), want2))));
+    };
+    auto first_match = [&](std::size_t at, unsigned mask) {  // of the candidates at + b
+      for (; mask != 0; mask &= mask - 1) {
+        const std::size_t p = at + static_cast<std::size_t>(__builtin_ctz(mask));
+        if (matches_at(p)) return p;
+      }
+      return std::string_view::npos;
+    };
+    if (last < 15) {
+      // Fewer than 16 starts (a header value, a line): one step over a copy with
+      // zeros after the text, where only the starts up to the last one count.
+      alignas(16) char pad[48] = {};
+      std::memcpy(pad, base, std::min(n, sizeof pad));
+      return first_match(0, candidates(pad) & (0xFFFFu >> (15 - last)) & (0xFFFFu << from));
+    }
+    for (; i + 15 <= last; i += 16)
+      if (const std::size_t p = first_match(i, candidates(base + i)); p != std::string_view::npos)
+        return p;
+    if (i > last) return std::string_view::npos;
+    // The last starts: one more step ending at the last start, without the starts
+    // the loop above has already tried.
+    const std::size_t at = last - 15;
+    return first_match(at, candidates(base + at) & (0xFFFFu << (i - at)));
   }
+#endif
+  for (; i <= last; ++i)
+    if (lower_char(base[i + k1]) == a1 && matches_at(i)) return i;
+  return std::string_view::npos;
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

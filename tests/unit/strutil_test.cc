@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +22,51 @@ TEST_CASE("ifind is case-insensitive and honours the start offset") {
   CHECK(ifind("x-1 Mailbox FULL", "mailbox full") == 4);
   CHECK(ifind("1234", "34") == 2);
   CHECK(ifind("no match here", "zzz") == std::string_view::npos);
+}
+
+TEST_CASE("ifind finds what a byte-by-byte search finds, at every length and offset") {
+  // The search takes 16 starts a step, then one step back from the end; its anchors
+  // fold case only for letters. Haystacks over a small alphabet (both cases, the
+  // bytes next to the letters in ASCII, and one above 0x7f) put needles at every
+  // place around the steps, with many near misses.
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  auto naive = [&](std::string_view hay, std::string_view needle, std::size_t from) {
+    if (from > hay.size()) return std::string_view::npos;
+    for (std::size_t p = from; p + needle.size() <= hay.size(); ++p) {
+      std::size_t j = 0;
+      while (j < needle.size() && lower(hay[p + j]) == lower(needle[j])) ++j;
+      if (j == needle.size()) return p;
+    }
+    return std::string_view::npos;
+  };
+  const std::string_view alphabet = "aAbB@`[{ 9\xe9";
+  std::uint32_t seed = 12345;
+  auto next = [&](std::uint32_t bound) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % bound;
+  };
+  auto random_text = [&](std::size_t len) {
+    std::string s;
+    for (std::size_t i = 0; i < len; ++i) s.push_back(alphabet[next(static_cast<std::uint32_t>(alphabet.size()))]);
+    return s;
+  };
+  std::size_t found = 0;
+  for (int round = 0; round < 4000; ++round) {
+    const std::string hay = random_text(next(70));
+    std::string needle = random_text(1 + next(4));
+    if (round % 3 == 0 && hay.size() >= 2) {  // a needle taken from the text, its case changed
+      const std::size_t at = next(static_cast<std::uint32_t>(hay.size() - 1));
+      needle = hay.substr(at, 1 + next(static_cast<std::uint32_t>(std::min<std::size_t>(5, hay.size() - at))));
+      for (char& c : needle)
+        if (next(2) == 0) c = static_cast<char>((c >= 'a' && c <= 'z') ? c - 32 : (c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    for (std::size_t from = 0; from <= hay.size() + 1; ++from) {
+      const std::size_t want = naive(hay, needle, from);
+      REQUIRE_MESSAGE(ifind(hay, needle, from) == want, "hay '" << hay << "' needle '" << needle << "' from " << from);
+      found += want != std::string_view::npos;
+    }
+  }
+  CHECK(found > 10000);  // the needles are found often enough to test the matches
 }
 
 TEST_CASE("split, trim, squeeze") {
