@@ -45,9 +45,19 @@ struct LimitScan {
 LimitScan structure_limit(std::string_view text) {
   constexpr std::size_t kShortestLine = 2;  // "x\n"
   LimitScan scan;
-  if (text.size() < kShortestLine * std::min(limits::kMaxMimeEntities, limits::kMaxHeaderLines) &&
-      text.size() <= limits::kMaxHeaderFieldBytes)
-    return scan;
+  // A limit needs a field longer than its limit or as many lines as the smaller count
+  // limit; most messages have neither.
+  if (text.size() <= limits::kMaxHeaderFieldBytes) {
+    const std::size_t enough = std::min(limits::kMaxMimeEntities, limits::kMaxHeaderLines);
+    if (text.size() < kShortestLine * enough) return scan;
+    std::size_t lines = 1;
+    for (const char* p = text.data(); lines < enough; ++lines) {
+      p = static_cast<const char*>(
+          std::memchr(p, '\n', static_cast<std::size_t>(text.data() + text.size() - p)));
+      if (p == nullptr) return scan;
+      ++p;
+    }
+  }
   std::size_t entities = 1;  // the top entity
   std::size_t header_lines = 0;
   bool in_header = true, message_part = false, in_content_type = false;
@@ -337,9 +347,30 @@ std::string Message::body_text() const {
 // without the folding whitespace: "Content-Type: multipart/alternative; x=y;" then
 // "boundary=\"...\"" at the start of the next line. Indent such a line so that it
 // reads as the continuation it is.
+static constexpr std::string_view kUnfoldedParams[] = {
+    "boundary=", "charset=", "report-type=", "name=", "filename=", "type=", "format="};
+
+// True when a line ends in ';' (white space after it aside) and the next line starts
+// with a parameter name: without such a pair repair_unfolded_parameters changes
+// nothing. Semicolons are few, so this costs less than its walk over every line.
+static bool may_have_unfolded_parameters(std::string_view text) {
+  std::size_t pos = 0;
+  while ((pos = text.find(';', pos)) != std::string_view::npos) {
+    const std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) return false;
+    if (trim(text.substr(pos, nl - pos)).ends_with(';')) {  // the line's last byte but white space
+      const std::string_view next = text.substr(nl + 1);
+      for (const auto p : kUnfoldedParams)
+        if (istarts_with(next, p)) return true;
+    }
+    pos = nl + 1;
+  }
+  return false;
+}
+
 static void repair_unfolded_parameters(std::string& text) {
-  static const std::string_view params[] = {"boundary=", "charset=", "report-type=", "name=",
-                                            "filename=", "type=", "format="};
+  if (!may_have_unfolded_parameters(text)) return;
+  const auto& params = kUnfoldedParams;
   std::vector<std::size_t> fixes;  // line starts that need the space (almost always none)
   std::size_t pos = 0;
   bool in_content_header = false;  // the previous line belongs to a Content-* field

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,52 @@ TEST_CASE("a report returned inside message/rfc822 is kept whole for re-reading"
   Message inner = read_message(m.nested_report);
   REQUIRE(inner.find("message/delivery-status") != nullptr);
   CHECK(inner.find("message/delivery-status")->text.find("gone@example.org") != std::string::npos);
+}
+
+TEST_CASE("a Content-Type parameter written on its own line without folding is read as folded") {
+  // Office 365 and others: "...;" then "boundary=..." at the start of the next line.
+  // The ';' may have white space after it and other ';' before it; a line that does
+  // not end in ';' (or is not in a Content-* field) leaves the next line alone.
+  for (const std::string ct_line :
+       {"Content-Type: multipart/report; report-type=delivery-status;\n",
+        "Content-Type: multipart/report; report-type=delivery-status; \t\n",
+        "Content-Type: multipart/report;\n report-type=delivery-status;\n"}) {
+    const std::string raw =
+        "From: postmaster@mx.example.net\n" + ct_line +
+        "boundary=\"cut-b\"\nSubject: undelivered\n\n"
+        "--cut-b\nContent-Type: text/plain\n\nIt did not work.\n"
+        "--cut-b\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; gone@example.org\n"
+        "Action: failed\nStatus: 5.1.1\n--cut-b--\n";
+    const Message m = read_message(raw);
+    CAPTURE(ct_line);
+    CHECK(m.find("message/delivery-status") != nullptr);
+    CHECK(m.headers.get("Subject") == "undelivered");
+  }
+  // No ';' at the end of the Content-Type line: "boundary=" starts the body.
+  const Message plain =
+      read_message("Content-Type: text/plain; charset=us-ascii\nboundary=\"b\"\n\nbody\n");
+  CHECK(plain.headers.get("Content-Type").find("boundary") == std::string_view::npos);
+  CHECK(plain.body_text().find("boundary=") != std::string::npos);
+}
+
+TEST_CASE("more MIME entities than the limit in a small message: read up to the limit") {
+  std::string raw = "Content-Type: multipart/mixed; boundary=p\n\n";
+  for (std::size_t i = 0; i < limits::kMaxMimeEntities + 10; ++i) raw += "--p\n\nx\n";
+  raw += "--p--\n";
+  REQUIRE(raw.size() < limits::kMaxHeaderFieldBytes);
+  const Message m = read_message(raw);
+  CHECK(m.parts.size() < limits::kMaxMimeEntities);
+  CHECK(std::find_if(m.warnings.begin(), m.warnings.end(), [](const std::string& w) {
+          return w.find("MIME entities") != std::string::npos;
+        }) != m.warnings.end());
+  // At the limit (the top entity, its Content-Type line, the parts' delimiter lines
+  // and the closing one each count): no warning.
+  std::string under = "Content-Type: multipart/mixed; boundary=p\n\n";
+  for (std::size_t i = 0; i + 3 < limits::kMaxMimeEntities; ++i) under += "--p\n\nx\n";
+  under += "--p--\n";
+  const Message u = read_message(under);
+  CHECK_MESSAGE(u.warnings.empty(), (u.warnings.empty() ? "" : u.warnings.front()));
 }
 
 TEST_CASE("hostile MIME: unclosed boundaries and deep nesting are read without a crash") {
