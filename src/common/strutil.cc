@@ -110,6 +110,28 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
+std::size_t count_byte(std::string_view s, char c) {
+  std::size_t n = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i want = _mm_set1_epi8(c);
+  while (i + 16 <= s.size()) {
+    // Each lane counts its matches (a match is -1, subtracted) for up to 255 steps;
+    // then the lanes are summed.
+    __m128i lanes = _mm_setzero_si128();
+    const std::size_t steps = std::min<std::size_t>(255, (s.size() - i) / 16);
+    for (std::size_t k = 0; k < steps; ++k, i += 16)
+      lanes = _mm_sub_epi8(
+          lanes,
+          _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i)), want));
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());  // two 64-bit halves
+    n += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) +
+         static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+  }
+#endif
+  for (; i < s.size(); ++i) n += s[i] == c;
+  return n;
+}
+
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) {
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
   const std::size_t n = hay.size(), m = needle.size();

@@ -50,13 +50,7 @@ LimitScan structure_limit(std::string_view text) {
   if (text.size() <= limits::kMaxHeaderFieldBytes) {
     const std::size_t enough = std::min(limits::kMaxMimeEntities, limits::kMaxHeaderLines);
     if (text.size() < kShortestLine * enough) return scan;
-    std::size_t lines = 1;
-    for (const char* p = text.data(); lines < enough; ++lines) {
-      p = static_cast<const char*>(
-          std::memchr(p, '\n', static_cast<std::size_t>(text.data() + text.size() - p)));
-      if (p == nullptr) return scan;
-      ++p;
-    }
+    if (count_byte(text, '\n') + 1 < enough) return scan;
   }
   std::size_t entities = 1;  // the top entity
   std::size_t header_lines = 0;

@@ -69,6 +69,22 @@ TEST_CASE("ifind finds what a byte-by-byte search finds, at every length and off
   CHECK(found > 10000);  // the needles are found often enough to test the matches
 }
 
+TEST_CASE("count_byte counts every match, across its 16-byte steps and 255-step rounds") {
+  std::string s;
+  std::size_t want = 0;
+  for (std::size_t len = 0; len < 9000; ++len) {
+    if (len % 97 == 0 || len < 40 || (len > 4070 && len < 4100)) {
+      CHECK(count_byte(s, '\n') == want);
+      CHECK(count_byte(s, '\xff') == len / 3);
+    }
+    const bool nl = (len * 7) % 5 == 0 || (len > 4000 && len < 4200);  // runs of matches too
+    s.push_back(len % 3 == 2 ? '\xff' : nl ? '\n' : 'a');
+    want += s.back() == '\n';
+  }
+  CHECK(count_byte(s, '\n') == want);
+  CHECK(count_byte(std::string(5000, '\n'), '\n') == 5000);  // every lane full, more than once
+}
+
 TEST_CASE("split, trim, squeeze") {
   CHECK(trim("  a b \n") == "a b");
   CHECK(squeeze_spaces(" a \t\n b  ") == "a b");
