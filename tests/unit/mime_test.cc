@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/limits.h"
@@ -36,6 +38,39 @@ TEST_CASE("charsets convert to UTF-8; unknown charsets never fail") {
   CHECK(to_utf8("caf\xE9", "x-no-such-charset") == "caf\xC3\xA9");
   CHECK(to_utf8("ok", "") == "ok");
   CHECK(sanitize_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+}
+
+TEST_CASE("sanitize_utf8: ASCII runs of every length between NULs, valid and broken sequences") {
+  // Each piece's result is known on its own, and no piece starts with a continuation
+  // byte, so the result of a text is the results of its pieces in order.
+  const std::pair<std::string, std::string> pieces[] = {
+      {"\xC3\xA9", "\xC3\xA9"},
+      {"\xE2\x82\xAC", "\xE2\x82\xAC"},
+      {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"},
+      {std::string(1, '\0'), ""},
+      {"\xFF", "\xEF\xBF\xBD"},
+      {"\x80", "\xEF\xBF\xBD"},
+      {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD"}};  // an overlong '/'
+  std::uint32_t seed = 7;
+  auto next = [&](std::uint32_t bound) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % bound;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string in, want;
+    while (in.size() < 80) {
+      const std::uint32_t k = next(10);
+      if (k < 7) {
+        in += pieces[k].first;
+        want += pieces[k].second;
+      } else {
+        const std::string run(next(20), static_cast<char>('a' + next(26)));
+        in += run;
+        want += run;
+      }
+    }
+    REQUIRE(sanitize_utf8(in) == want);
+  }
 }
 
 TEST_CASE("the ASCII test behind to_utf8 sees a high byte or an ESC anywhere, in or after whole words") {
