@@ -93,14 +93,18 @@ bool is_field_name(std::string_view name) {
 
 std::size_t parse_header_block(std::string_view text, HeaderList& out) {
   std::size_t pos = 0;
-  std::string name, value;
+  // The current field: its name, and its value's bytes in text (from after the colon
+  // to the end of its last line, a final CR left out). The line breaks inside are
+  // text's own: unfold makes each run of CR and LF one space, as it would the LF
+  // between lines with their final CR dropped.
+  std::string_view name;
+  std::size_t value_from = 0, value_to = 0;
   bool have = false;
   auto flush = [&] {
-    if (have) out.add(std::move(name), unfold(value));
-    name.clear();
-    value.clear();
+    if (have) out.add(std::string(name), unfold(text.substr(value_from, value_to - value_from)));
     have = false;
   };
+  if (out.empty()) out.reserve(16);
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
     std::size_t end = nl == std::string_view::npos ? text.size() : nl;
@@ -118,13 +122,13 @@ std::size_t parse_header_block(std::string_view text, HeaderList& out) {
       // A continuation line; one that is not indented continues the field too
       // (GMX's quoted headers: "Received: from [192.0.2.1] by host (via" then
       // "HTTP); Sat, ..." at the start of the line). unfold() makes the break a space.
-      value.push_back('\n');
-      value.append(line);
+      value_to = pos + line.size();
     } else {
       if (out.fields().size() >= limits::kMaxHeaderLines) break;  // outside input: bounded
       flush();
-      name = std::string(trim(line.substr(0, colon)));
-      value = std::string(line.substr(colon + 1));
+      name = trim(line.substr(0, colon));
+      value_from = pos + colon + 1;
+      value_to = pos + line.size();
       have = true;
     }
     pos = nl == std::string_view::npos ? text.size() : nl + 1;

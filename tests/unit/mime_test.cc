@@ -102,6 +102,35 @@ TEST_CASE(
   CHECK(none.empty());
 }
 
+TEST_CASE("a header block reads the same fields with CRLF, LF and stray CRs") {
+  // Values are the text's bytes from the colon to the field's last line end, unfolded.
+  const std::string lf =
+      "Subject:  two\n\tlines \nX-Empty:\nTo: <a@example.org>,\n <b@example.org>\n"
+      "Received: by mx (via\nHTTP); 1 Jan 2024\nX-Last: end";
+  std::string crlf;
+  for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  HeaderList a, b, c;
+  CHECK(parse_header_block(lf, a) == lf.size());
+  CHECK(parse_header_block(crlf, b) == crlf.size());
+  parse_header_block(
+      "Subject:  two\r\r\n\tlines \r\nX-Empty:\r\nTo: <a@example.org>,\n <b@example.org>\r\n"
+      "Received: by mx (via\rHTTP); 1 Jan 2024\nX-Last: end\r",
+      c);
+  for (const HeaderList* h : {&a, &b, &c}) {
+    REQUIRE(h->fields().size() == 5);
+    CHECK(h->get("Subject") == "two lines");
+    CHECK(h->has("X-Empty"));
+    CHECK(h->get("X-Empty").empty());
+    CHECK(h->get("To") == "<a@example.org>, <b@example.org>");
+    CHECK(h->get("Received") == "by mx (via HTTP); 1 Jan 2024");
+    CHECK(h->get("X-Last") == "end");
+  }
+  HeaderList d;  // an empty line ends the block; what follows is not read
+  const std::string_view two = "A: 1\r\n\r\nB: 2\r\n";
+  CHECK(parse_header_block(two, d) == 8);
+  CHECK(d.fields().size() == 1);
+}
+
 TEST_CASE("header values unfold; an owned one-line value is trimmed in place") {
   CHECK(unfold("a\r\n b\n\tc") == "a b c");
   CHECK(unfold_owned(std::string("  one line  ")) == "one line");
