@@ -15,20 +15,40 @@ namespace {
 std::size_t plain_prefix(std::string_view s) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
+  // A byte below 0x20, '"', '\\', or 0x80 and above (UTF-8 to check) stops the run.
+  auto special_at = [&](std::size_t at) {
     std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    // A byte below 0x20, '"', '\\', or 0x80 and above (UTF-8 to check) stops the run.
-    const std::uint64_t special = ((w - kOnes * 0x20) & ~w & kHigh) | has_zero(w ^ (kOnes * '"')) |
-                                  has_zero(w ^ (kOnes * '\\')) | (w & kHigh);
-    if (special != 0) break;
-  }
+    std::memcpy(&w, s.data() + at, 8);
+    return (((w - kOnes * 0x20) & ~w & kHigh) | has_zero(w ^ (kOnes * '"')) |
+            has_zero(w ^ (kOnes * '\\')) | (w & kHigh)) != 0;
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8)
+    if (special_at(i)) break;
+  // Fewer than eight bytes left after plain words: the word that ends the text (it
+  // overlaps bytes already read) tells whether they are plain too.
+  if (i + 8 > s.size() && i < s.size() && s.size() >= 8 && !special_at(s.size() - 8))
+    return s.size();
   for (; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
   }
   return i;
+}
+
+// The key of a field: our own names, so plain ASCII, appended with its quotes and the
+// colon; anything else goes through the escaping like a value.
+void append_key(std::string& out, std::string_view key) {
+  for (const char c : key)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f || c == '"' ||
+        c == '\\') {
+      json_append_string(out, key);
+      out.push_back(':');
+      return;
+    }
+  out.push_back('"');
+  out.append(key);
+  out.append("\":", 2);
 }
 
 }  // namespace
@@ -39,6 +59,12 @@ void json_append_string(std::string& out, std::string_view raw) {
   // replaces broken UTF-8, and keeps the prefix as it is); runs of plain bytes are
   // copied whole.
   const std::size_t plain = plain_prefix(raw);
+  if (plain == raw.size()) {  // most values
+    out.push_back('"');
+    out.append(raw);
+    out.push_back('"');
+    return;
+  }
   std::string repaired;
   std::string_view s = raw;
   for (char c : raw.substr(plain))
@@ -75,16 +101,14 @@ void json_append_string(std::string& out, std::string_view raw) {
 
 JsonObject& JsonObject::add(std::string_view key, std::string_view value) {
   if (body_.size() > 1) body_.push_back(',');
-  json_append_string(body_, key);
-  body_.push_back(':');
+  append_key(body_, key);
   json_append_string(body_, value);
   return *this;
 }
 
 JsonObject& JsonObject::add_raw(std::string_view key, std::string_view raw_json) {
   if (body_.size() > 1) body_.push_back(',');
-  json_append_string(body_, key);
-  body_.push_back(':');
+  append_key(body_, key);
   body_ += raw_json;
   return *this;
 }

@@ -15,7 +15,12 @@ class JsonObject {
  public:
   JsonObject& add(std::string_view key, std::string_view value);
   JsonObject& add_raw(std::string_view key, std::string_view raw_json);
-  std::string str() const { return body_ + "}"; }
+  void reserve(std::size_t bytes) { body_.reserve(bytes); }
+  std::string str() const& { return body_ + "}"; }
+  std::string str() && {
+    body_.push_back('}');
+    return std::move(body_);
+  }
 
  private:
   std::string body_ = "{";

@@ -85,6 +85,15 @@ TEST_CASE("count_byte counts every match, across its 16-byte steps and 255-step 
   CHECK(count_byte(std::string(5000, '\n'), '\n') == 5000);  // every lane full, more than once
 }
 
+TEST_CASE("JSON objects: fields in order, keys and values escaped, the object taken whole") {
+  JsonObject o;
+  o.add("plain", "value").add("key \"quoted\"", "line\nbreak").add_raw("n", "[1,2]");
+  const std::string copy = o.str();
+  CHECK(copy == "{\"plain\":\"value\",\"key \\\"quoted\\\"\":\"line\\nbreak\",\"n\":[1,2]}");
+  CHECK(std::move(o).str() == copy);
+  CHECK(JsonObject().str() == "{}");
+}
+
 TEST_CASE("split, trim, squeeze") {
   CHECK(trim("  a b \n") == "a b");
   CHECK(squeeze_spaces(" a \t\n b  ") == "a b");
