@@ -17,6 +17,7 @@
 #include "classify/classifier.h"
 #include "classify/rule_loader.h"
 #include "common/allocator.h"
+#include "common/literal_set.h"
 #include "common/paths.h"
 #include "ingest/sources.h"
 #include "mime/message.h"
@@ -274,6 +275,7 @@ int main(int argc, char** argv) {
     else if (a[i] == "--threads" && i + 1 < a.size()) threads = std::stoi(a[++i]);
     else rest.push_back(a[i]);
   }
+  set_literal_cache_dir(g_matcher.cache_dir);
   if (rest.size() >= 2 && rest[0] == "parse") return bench_parse(rest[1], threads, json, fresh);
   if (rest.size() >= 1 && rest[0] == "large") return bench_large(json);
   if (rest.size() >= 2 && rest[0] == "rules") return bench_rules(rest[1], json);

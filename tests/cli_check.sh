@@ -68,6 +68,7 @@ check "parse output with a cache is the --jobs output" cmp -s "$T/cache1.out" "$
 check "rules lint names the pattern engine" grep -q '^text patterns: ' "$T/engine.out"
 if grep -q '^text patterns: .*hyperscan' "$T/engine.out"; then
   check "--cache DIR keeps the compiled patterns" sh -c "ls '$T/cache'/patterns-ci-*.bin"
+  check "--cache DIR keeps the readers' compiled phrase sets" sh -c "ls '$T/cache'/literals-*.bin"
 else
   check "without Hyperscan nothing is cached" test ! -e "$T/cache"
 fi

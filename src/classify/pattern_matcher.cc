@@ -13,7 +13,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "classify/blob_cache.h"
+#include "common/blob_cache.h"
 #include "common/hs_scratch.h"
 #include "common/strutil.h"
 

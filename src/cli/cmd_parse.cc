@@ -12,6 +12,7 @@
 #include "classify/classifier.h"
 #include "classify/rule_loader.h"
 #include "cli/commands.h"
+#include "common/literal_set.h"
 #include "common/paths.h"
 #include "ingest/sources.h"
 #include "parse/output.h"
@@ -50,6 +51,7 @@ int cmd_parse(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (rules_dir.empty()) rules_dir = default_rules_dir();
+  set_literal_cache_dir(matcher.cache_dir);  // the readers' phrase sets, kept beside the patterns
   RuleSet set = load_rules(rules_dir);
   if (!set.errors.empty()) {
     for (const auto& e : set.errors) std::cerr << "bouncectl: " << rules_dir << "/" << e << "\n";

@@ -6,15 +6,27 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <mutex>
 #include <string>
+#include <utility>
 
+#include "common/blob_cache.h"
 #include "common/hs_scratch.h"
 #include "common/strutil.h"
 
 namespace bounced {
 
 namespace {
+// Each set keeps a file under one prefix: room for every set of two builds.
+constexpr std::size_t kCachedSets = 24;
+
+std::mutex cache_dir_mutex;
+std::string& cache_dir_setting() {
+  static std::string dir;
+  return dir;
+}
+
 RE2::Options options() {
   RE2::Options o;
   o.set_case_sensitive(false);
@@ -71,6 +83,27 @@ struct LiteralSet::Impl {
       lens.push_back(phrases[i].size());
       ids.push_back(static_cast<unsigned>(i));
     }
+    // Compiling costs more than reading a few messages (14M instructions for the
+    // largest set), so the database is kept in the cache directory when there is one.
+    const std::string dir = literal_cache_dir();
+    std::string key_text = std::string("bounced-literals-1\n") + hs_version() + "\n";
+    for (const auto p : phrases) {
+      key_text += p;
+      key_text.push_back('\0');
+    }
+    const std::uint64_t key = fnv1a64(key_text);
+    if (!dir.empty()) {
+      if (auto blob = cache_read(dir, "literals", key, std::size_t{64} << 20);
+          blob && hs_deserialize_database(blob->data(), blob->size(), &db) == HS_SUCCESS) {
+        if (scratch.init(db)) {
+          lengths = std::move(lens);
+          longest = *std::max_element(lengths.begin(), lengths.end());
+          return true;
+        }
+        hs_free_database(db);  // not for this machine: compiled again below
+      }
+      db = nullptr;
+    }
     hs_compile_error_t* err = nullptr;
     if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
                              static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
@@ -83,6 +116,12 @@ struct LiteralSet::Impl {
       hs_free_database(db);
       db = nullptr;
       return false;
+    }
+    char* bytes = nullptr;
+    std::size_t size = 0;
+    if (!dir.empty() && hs_serialize_database(db, &bytes, &size) == HS_SUCCESS) {
+      cache_write(dir, "literals", key, std::string_view(bytes, size), kCachedSets);
+      std::free(bytes);
     }
     lengths = std::move(lens);
     longest = *std::max_element(lengths.begin(), lengths.end());
@@ -119,6 +158,16 @@ struct LiteralSet::Impl {
   }
 #endif
 };
+
+void set_literal_cache_dir(std::string dir) {
+  const std::lock_guard<std::mutex> lock(cache_dir_mutex);
+  cache_dir_setting() = std::move(dir);
+}
+
+std::string literal_cache_dir() {
+  const std::lock_guard<std::mutex> lock(cache_dir_mutex);
+  return cache_dir_setting();
+}
 
 LiteralSet::LiteralSet(const std::vector<std::string_view>& phrases, bool hyperscan)
     : impl_(std::make_unique<Impl>()) {

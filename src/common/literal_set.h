@@ -5,10 +5,17 @@
 #pragma once
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace bounced {
+
+// Where the sets' compiled Hyperscan databases are kept between runs (the pattern
+// cache's directory); empty (the default) compiles them in every process. Set it
+// before the first set is built.
+void set_literal_cache_dir(std::string dir);
+std::string literal_cache_dir();
 
 class LiteralSet {
  public:

@@ -8,17 +8,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <utility>  // Boost 1.74 Asio needs std::exchange declared first (C++20)
 #include <boost/asio.hpp>
 #include <cerrno>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <thread>
+#include <utility>  // Boost 1.74 Asio needs std::exchange declared first (C++20)
 
 #include "classify/classifier.h"
 #include "classify/rule_loader.h"
 #include "common/allocator.h"
+#include "common/literal_set.h"
 #include "common/paths.h"
 #include "daemon/options.h"
 #include "server/server.h"
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
   matcher.cache_dir = !opt.cache_dir.empty()
                           ? opt.cache_dir
                           : default_cache_dir((std::filesystem::path(opt.db).parent_path() / "cache").string());
+  set_literal_cache_dir(matcher.cache_dir);  // the readers' phrase sets, kept beside the patterns
   std::string err;
   auto classifier = load_classifier(opt.rules, matcher, err);
   if (!classifier) {

@@ -9,8 +9,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "classify/blob_cache.h"
 #include "classify/rule_loader.h"
+#include "common/blob_cache.h"
+#include "temp_dir.h"
 
 using namespace bounced;
 
@@ -35,19 +36,6 @@ MatcherOptions hyperscan_only(const std::string& cache_dir = "") {
   o.hyperscan_texts = 0;  // no hand-over: every text goes through Hyperscan
   return o;
 }
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string t = (std::filesystem::temp_directory_path() / "bounced-matcher-XXXXXX").string();
-    path = ::mkdtemp(t.data()) ? t : std::string();
-    REQUIRE(!path.empty());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 // Texts where the two engines could part: non-ASCII in all its forms, characters that
 // RE2's case folding equates with ASCII letters, a newline before the end, and bytes

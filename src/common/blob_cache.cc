@@ -1,5 +1,5 @@
 // blob_cache.cc - keyed files in a cache directory, written atomically.
-#include "classify/blob_cache.h"
+#include "common/blob_cache.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
