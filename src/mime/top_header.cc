@@ -67,11 +67,15 @@ TopHeader read_top_header(std::string_view t) {
   std::size_t i = 0;
   long pos = 0;  // bytes of the current line consumed (mimetic's "pos")
   h.fields.reserve(32);  // a bounce's top header has 15-30 fields
+  // Work buffers, kept from field to field: a field is stored as exact-size copies
+  // (a folded value grows line by line; moving it out would start each field's growth
+  // anew).
   std::string name, value;
+  value.reserve(256);
   LineEnds ends{t};
   auto add_field = [&] {  // stores the field and empties name and value
-    if (const std::size_t nul = value.find('\0'); nul != std::string::npos) value.resize(nul);
-    h.fields.push_back(HeaderField{std::move(name), std::move(value)});
+    const std::size_t nul = value.find('\0');
+    h.fields.push_back(HeaderField{name, value.substr(0, nul)});
     name.clear();
     value.clear();
   };
