@@ -138,7 +138,8 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
   if (n < m || from > n - m) return std::string_view::npos;
   // Candidates are the starts where the needle's two rarest bytes (the anchors)
   // match in either case; each is then compared whole.
-  const auto [k1, k2] = anchors(needle);
+  const Anchors a = anchors(needle);
+  const std::size_t k1 = a.k1, k2 = a.k2;
   const char* base = hay.data();
   const std::size_t last = n - m;  // last possible start
   auto matches_at = [&](std::size_t p) {
