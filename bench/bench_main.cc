@@ -67,7 +67,7 @@ double seconds_since(Clock::time_point t) {
 MatcherOptions g_matcher;
 
 std::unique_ptr<Classifier> shipped(std::size_t& count) {
-  RuleSet set = load_rules(default_rules_dir());
+  RuleSet set = load_rules(default_rules_dir(), g_matcher.cache_dir);
   count = set.rules.size();
   return std::make_unique<Classifier>(std::move(set.rules), g_matcher);
 }

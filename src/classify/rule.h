@@ -28,6 +28,9 @@ struct Rule {
   std::size_t order = 0;  // load order, file by file
 
   std::string name() const { return file + ":" + id; }
+  // (A field added here is also written and read by encode_rule_set/decode_rule_set:
+  // the rule cache's round-trip test compares whole rules.)
+  bool operator==(const Rule&) const = default;
 };
 
 }  // namespace bounced

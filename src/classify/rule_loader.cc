@@ -3,16 +3,19 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "classify/reasons.h"
+#include "common/blob_cache.h"
 #include "common/strutil.h"
 
 namespace bounced {
@@ -192,7 +195,113 @@ void load_rules_text(const std::string& text, const std::string& file, RuleSet& 
   }
 }
 
-RuleSet load_rules(const std::string& dir) {
+namespace {
+
+// The cache's format: counts and lengths as 4-byte little-endian numbers.
+void put(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void put(std::string& out, std::string_view s) {
+  put(out, s.size());
+  out.append(s);
+}
+void put(std::string& out, const std::vector<std::string>& list) {
+  put(out, list.size());
+  for (const auto& s : list) put(out, s);
+}
+
+struct Reader {
+  std::string_view in;
+  bool ok = true;
+  std::uint32_t number() {
+    if (in.size() < 4) {
+      ok = false;
+      return 0;
+    }
+    std::uint32_t v = 0;
+    for (int i = 3; i >= 0; --i)
+      v = (v << 8) | static_cast<unsigned char>(in[static_cast<std::size_t>(i)]);
+    in.remove_prefix(4);
+    return v;
+  }
+  std::string text() {
+    const std::uint32_t n = number();
+    if (!ok || n > in.size()) {
+      ok = false;
+      return {};
+    }
+    std::string s(in.substr(0, n));
+    in.remove_prefix(n);
+    return s;
+  }
+  std::vector<std::string> list() {
+    const std::uint32_t n = number();
+    std::vector<std::string> out;
+    if (n > in.size() / 4) ok = false;  // each entry takes four bytes at least
+    for (std::uint32_t i = 0; ok && i < n; ++i) out.push_back(text());
+    return out;
+  }
+};
+
+constexpr std::string_view kRuleSetFormat = "bounced-rule-set-1";
+
+}  // namespace
+
+std::string encode_rule_set(const RuleSet& set) {
+  std::string out;
+  put(out, kRuleSetFormat);
+  put(out, set.files);
+  put(out, set.errors);
+  put(out, set.rules.size());
+  for (const Rule& r : set.rules) {
+    put(out, r.file);
+    put(out, static_cast<std::uint64_t>(r.line));
+    put(out, r.id);
+    put(out, r.comment);
+    for (const auto* list : {&r.status, &r.reply, &r.action, &r.remote_mta, &r.reporting_mta,
+                             &r.domain, &r.command, &r.text})
+      put(out, *list);
+    put(out, r.case_sensitive ? 1 : 0);
+    put(out, r.reason);
+    put(out, r.klass);
+    put(out, static_cast<std::uint64_t>(r.tier));
+    put(out, r.order);
+  }
+  return out;
+}
+
+std::optional<RuleSet> decode_rule_set(std::string_view bytes) {
+  Reader in{bytes};
+  RuleSet set;
+  if (in.text() != kRuleSetFormat) return std::nullopt;
+  set.files = in.number();
+  set.errors = in.list();
+  const std::uint32_t n = in.number();
+  if (!in.ok || n > in.in.size() / 4) return std::nullopt;
+  set.rules.reserve(n);
+  for (std::uint32_t i = 0; in.ok && i < n; ++i) {
+    Rule r;
+    r.file = in.text();
+    r.line = static_cast<int>(in.number());
+    r.id = in.text();
+    r.comment = in.text();
+    for (auto* list : {&r.status, &r.reply, &r.action, &r.remote_mta, &r.reporting_mta, &r.domain,
+                       &r.command, &r.text})
+      *list = in.list();
+    r.case_sensitive = in.number() != 0;
+    r.reason = in.text();
+    r.klass = in.text();
+    r.tier = static_cast<int>(in.number());
+    r.order = in.number();
+    set.rules.push_back(std::move(r));
+  }
+  if (!in.ok || !in.in.empty()) return std::nullopt;
+  return set;
+}
+
+RuleSet load_rules(const std::string& dir) { return load_rules(dir, std::string()); }
+
+RuleSet load_rules(const std::string& dir, const std::string& cache_dir) {
   RuleSet set;
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -200,21 +309,50 @@ RuleSet load_rules(const std::string& dir) {
     set.errors.push_back(dir + ": not a rules directory");
     return set;
   }
-  std::vector<fs::path> files;
+  std::vector<fs::path> paths;
   for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_regular_file() && e.path().extension() == ".toml") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& p : files) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-      set.errors.push_back(p.filename().string() + ":0: cannot be read");
+    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  struct File {
+    std::string name;
+    std::optional<std::string> text;  // nothing: it could not be read
+  };
+  std::vector<File> files;
+  bool all_read = true;
+  for (const auto& p : paths) {
+    File f{p.filename().string(), std::nullopt};
+    if (std::ifstream in(p, std::ios::binary); in) {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      f.text = std::move(ss).str();
+    } else {
+      all_read = false;
+    }
+    files.push_back(std::move(f));
+  }
+  std::uint64_t key = 0;
+  const bool cached = !cache_dir.empty() && all_read;
+  if (cached) {
+    std::string key_text = std::string(kRuleSetFormat) + "\n" + build_identity() + "\n";
+    for (const auto& f : files) {
+      key_text += f.name;
+      key_text.push_back('\0');
+      key_text += *f.text;
+      key_text.push_back('\0');
+    }
+    key = fnv1a64(key_text);
+    if (auto blob = cache_read(cache_dir, "rules", key, std::size_t{64} << 20))
+      if (auto from_cache = decode_rule_set(*blob)) return std::move(*from_cache);
+  }
+  for (const auto& f : files) {
+    if (!f.text) {
+      set.errors.push_back(f.name + ":0: cannot be read");
       continue;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    load_rules_text(ss.str(), p.filename().string(), set);
+    load_rules_text(*f.text, f.name, set);
     ++set.files;
   }
+  if (cached) cache_write(cache_dir, "rules", key, encode_rule_set(set));
   return set;
 }
 

@@ -52,7 +52,7 @@ int cmd_parse(const std::vector<std::string>& args) {
   }
   if (rules_dir.empty()) rules_dir = default_rules_dir();
   set_literal_cache_dir(matcher.cache_dir);  // the readers' phrase sets, kept beside the patterns
-  RuleSet set = load_rules(rules_dir);
+  RuleSet set = load_rules(rules_dir, matcher.cache_dir);
   if (!set.errors.empty()) {
     for (const auto& e : set.errors) std::cerr << "bouncectl: " << rules_dir << "/" << e << "\n";
     return kExitConfig;

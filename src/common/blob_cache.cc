@@ -2,6 +2,7 @@
 #include "common/blob_cache.h"
 
 #include <fcntl.h>
+#include <link.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -86,6 +88,27 @@ void prune(const std::string& dir, std::string_view prefix, std::size_t keep) {
 }
 
 }  // namespace
+
+std::string build_identity() {
+  std::string out;
+  auto add = [&out](const char* path) {
+    struct stat st {};
+    if (::stat(path, &st) != 0) return;
+    out += path;
+    out += ' ' + std::to_string(st.st_dev) + ' ' + std::to_string(st.st_ino) + ' ' +
+           std::to_string(st.st_size) + ' ' + std::to_string(st.st_mtim.tv_sec) + '.' +
+           std::to_string(st.st_mtim.tv_nsec) + '\n';
+  };
+  add("/proc/self/exe");
+  ::dl_iterate_phdr(
+      [](struct dl_phdr_info* info, std::size_t, void* add_one) {
+        if (info->dlpi_name && info->dlpi_name[0] == '/')
+          (*static_cast<decltype(add)*>(add_one))(info->dlpi_name);
+        return 0;
+      },
+      &add);
+  return out;
+}
 
 std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed) {
   std::uint64_t h = seed;

@@ -13,6 +13,11 @@ namespace bounced {
 inline constexpr std::uint64_t kFnvOffsetBasis = 14695981039346656037ull;
 std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed = kFnvOffsetBasis);
 
+// What this process runs, for keys of what it derived from its inputs: the program
+// and each shared library loaded, by path, device, inode, size and modification time
+// (a new build or an upgraded library changes it).
+std::string build_identity();
+
 // Reads dir/<prefix>-<key in hex>-v<format>.bin when it exists, is a regular file of this user
 // that no one else may write, is at most max_bytes long, was written for the same key
 // and is whole (its checksum holds).

@@ -34,7 +34,7 @@ namespace {
 
 std::shared_ptr<const Classifier> load_classifier(const std::string& dir, const MatcherOptions& matcher,
                                                   std::string& error) {
-  RuleSet set = load_rules(dir);
+  RuleSet set = load_rules(dir, matcher.cache_dir);
   if (!set.errors.empty()) {
     error = dir + "/" + set.errors.front();
     for (std::size_t i = 1; i < set.errors.size(); ++i) error += "; " + dir + "/" + set.errors[i];

@@ -1,13 +1,17 @@
+#include "classify/classifier.h"
+
 #include <doctest/doctest.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "classify/classifier.h"
 #include "classify/rule_loader.h"
+#include "temp_dir.h"
 
 using namespace bounced;
 
@@ -315,4 +319,64 @@ TEST_CASE("the loader refuses exactly the patterns RE2 refuses, in either case m
       CHECK(set.errors.empty() == expected);
     }
   }
+}
+
+TEST_CASE("the rule set cache: whole rule sets round-trip, damaged bytes never read as one") {
+  RuleSet shipped = load_rules(std::string(BOUNCED_SOURCE_DIR) + "/rules");
+  REQUIRE(shipped.rules.size() > 100);
+  load_rules_text("[[rule]]\nid = \"x\"\nreason = \"nope\"\ntext = \"a\"\n", "bad.toml", shipped);
+  REQUIRE_FALSE(shipped.errors.empty());  // errors are kept too
+  const std::string bytes = encode_rule_set(shipped);
+  const auto back = decode_rule_set(bytes);
+  REQUIRE(back);
+  CHECK(*back == shipped);
+  // Cut anywhere, or a length made too large: never a rule set, never a crash.
+  for (std::size_t n = 0; n < bytes.size(); n += 1 + n / 64)
+    CHECK_FALSE(decode_rule_set(bytes.substr(0, n)));
+  std::string longer = bytes;
+  longer.push_back('\0');
+  CHECK_FALSE(decode_rule_set(longer));
+  for (std::size_t at : {std::size_t{0}, std::size_t{22}, bytes.size() / 2}) {
+    std::string damaged = bytes;
+    damaged[at + 3] = '\x7f';  // a 4-byte number's high byte: a huge count or length
+    CAPTURE(at);
+    const auto read = decode_rule_set(damaged);
+    CHECK((!read || *read != shipped));
+  }
+}
+
+TEST_CASE(
+    "the rule set cache: read back while the files are the same, read again when one changes") {
+  TempDir rules, cache;
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(rules.path + "/" + name) << text;
+  };
+  write("10-a.toml",
+        "[[rule]]\nid = \"full\"\nreason = \"mailboxfull\"\ntext = \"mailbox is full\"\n");
+  write("20-b.toml", "[[rule]]\nid = \"gone\"\nreason = \"userunknown\"\nstatus = \"5.1.1\"\n");
+  const RuleSet fresh = load_rules(rules.path);
+  REQUIRE(fresh.rules.size() == 2);
+  CHECK(load_rules(rules.path, cache.path) == fresh);  // parsed, and kept
+  auto cached_files = [&] {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(cache.path))
+      n += e.path().filename().string().starts_with("rules-");
+    return n;
+  };
+  REQUIRE(cached_files() == 1);
+  CHECK(load_rules(rules.path, cache.path) == fresh);  // read back
+  CHECK(cached_files() == 1);
+  // One byte changed in one file: another key, the files parsed again.
+  write("20-b.toml", "[[rule]]\nid = \"gone\"\nreason = \"userunknown\"\nstatus = \"5.1.2\"\n");
+  const RuleSet changed = load_rules(rules.path, cache.path);
+  REQUIRE(changed.rules.size() == 2);
+  CHECK(changed.rules[1].status == std::vector<std::string>{"5.1.2"});
+  CHECK(changed == load_rules(rules.path));
+  CHECK(cached_files() == 2);
+  // A broken file: the same errors from the cache as from the files.
+  write("30-c.toml", "[[rule]]\nid = \"x\"\nreason = \"nope\"\n");
+  const RuleSet broken = load_rules(rules.path);
+  REQUIRE_FALSE(broken.errors.empty());
+  CHECK(load_rules(rules.path, cache.path) == broken);
+  CHECK(load_rules(rules.path, cache.path) == broken);
 }
