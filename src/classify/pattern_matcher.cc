@@ -38,6 +38,13 @@ bool prefilter_safe(std::string_view pattern) {
   return true;
 }
 
+bool plain_phrase(std::string_view pattern) {
+  if (pattern.empty()) return false;
+  for (const char c : pattern)
+    if (c < 0x20 || c > 0x7e || std::strchr("\\.^$|?*+()[]{}", c) != nullptr) return false;
+  return true;
+}
+
 std::string fold_non_ascii(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -284,14 +291,25 @@ struct PatternMatcher::Impl {
         rest.push_back(static_cast<int>(i));
     }
     residual = make_set(rest);
+    plain.resize(patterns.size());
+    for (std::size_t i = 0; i < patterns.size(); ++i) plain[i] = detail::plain_phrase(patterns[i]);
     engine = "hyperscan (" + std::to_string(given.size()) + " patterns, " +
              std::to_string(rest.size()) + " read by RE2 alone; " + how + ")";
     if (hyperscan_texts) engine += ", then RE2 after " + std::to_string(hyperscan_texts) + " texts";
     return true;
   }
 
+  // Patterns whose Hyperscan match is RE2's match too (detail::plain_phrase).
+  std::vector<char> plain;
+
+  struct Found {
+    const Impl* self;
+    std::vector<int>* sure;
+    std::vector<int>* maybe;
+  };
   static int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) {
-    static_cast<std::vector<int>*>(ctx)->push_back(static_cast<int>(id));
+    const auto* found = static_cast<const Found*>(ctx);
+    (found->self->plain[id] ? found->sure : found->maybe)->push_back(static_cast<int>(id));
     return 0;
   }
 
@@ -310,11 +328,13 @@ struct PatternMatcher::Impl {
       folded = detail::fold_non_ascii(text);
       scan = folded;
     }
-    const std::size_t had = maybe.size();
+    const std::size_t had_sure = sure.size(), had = maybe.size();
     {
       const ScratchLease lease(scratch);
+      Found found{this, &sure, &maybe};
       if (!lease.get() || hs_scan(db, scan.data(), static_cast<unsigned>(scan.size()), 0,
-                                  lease.get(), on_match, &maybe) != HS_SUCCESS) {
+                                  lease.get(), on_match, &found) != HS_SUCCESS) {
+        sure.resize(had_sure);
         maybe.resize(had);
         return false;
       }

@@ -69,6 +69,10 @@ namespace detail {
 // Patterns Hyperscan is given: ASCII only, and only escapes whose meaning is the
 // same in both engines on ASCII text (\s \d \w \b, escaped punctuation, ...).
 bool prefilter_safe(std::string_view pattern);
+// A pattern that is a plain phrase: printable ASCII without any regex metacharacter.
+// Where Hyperscan reports one, RE2 finds it too (on the texts Hyperscan reads: no
+// character there folds to an ASCII letter), so it needs no confirmation.
+bool plain_phrase(std::string_view pattern);
 // The text Hyperscan scans: each non-ASCII character (a lead byte with its
 // continuation bytes, or a stray byte) becomes the single byte 0x80, which only '.',
 // negated classes and \W \S \D take, as RE2 takes a non-ASCII character there.

@@ -76,6 +76,17 @@ TEST_CASE("patterns Hyperscan is given: ASCII, and escapes both engines read ali
   CHECK_FALSE(detail::prefilter_safe("trailing\\"));
 }
 
+TEST_CASE("plain phrases: Hyperscan's match needs no confirmation") {
+  CHECK(detail::plain_phrase("mailbox full"));
+  CHECK(detail::plain_phrase("over quota, try later #2 <postmaster@localhost> = 'no'"));
+  CHECK_FALSE(detail::plain_phrase(""));
+  for (const char* meta :
+       {"5.1.1", "a\\.b", "^user", "end$", "a|b", "a?", "a*", "a+", "(a)", "[a]", "a{2}"})
+    CHECK_FALSE(detail::plain_phrase(meta));
+  CHECK_FALSE(detail::plain_phrase("bo\xc3\xaete"));  // not ASCII
+  CHECK_FALSE(detail::plain_phrase("tab\there"));     // a control byte
+}
+
 TEST_CASE("the text Hyperscan scans: one byte 0x80 per non-ASCII character") {
   CHECK(detail::fold_non_ascii("abc") == "abc");
   CHECK(detail::fold_non_ascii("caf\xc3\xa9!") == "caf\x80!");
@@ -142,6 +153,12 @@ TEST_CASE("Hyperscan's candidates confirmed by RE2 give RE2's answers") {
   CHECK_FALSE(has(at_end, 8));
   CHECK(has(sorted_matches(fast, "x at end"), 8));
   CHECK(has(sorted_matches(fast, "\xe2\x84\xaa"), 4));          // KELVIN SIGN folds to k
+  CHECK(has(sorted_matches(fast,
+                           "\xe2\x84\xaa"
+                           "ELVIN"),
+            5));                                                     // in a plain phrase too
+  CHECK(has(sorted_matches(fast, "USER UNKNOWN"), 0));               // a plain phrase, either case
+  CHECK_FALSE(has(sorted_matches(fast, "user\xc2\xa0unknown"), 0));  // no-break space: no
   CHECK(has(sorted_matches(fast, "Bo\xc3\xaete pleine"), 11));  // a pattern RE2 reads alone
 }
 
