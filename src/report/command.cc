@@ -1,10 +1,10 @@
 // command.cc - the SMTP command an error answered, from MTA phrases and transcripts.
 #include "report/command.h"
 
-#include "common/literal_set.h"
-
+#include <optional>
 #include <vector>
 
+#include "common/literal_set.h"
 #include "common/strutil.h"
 
 namespace bounced {
@@ -77,7 +77,13 @@ void assign_commands(std::string_view body, Report& report) {
   for (const auto& r : report.recipients)
     if (r.command.empty()) missing = true;
   if (!missing) return;
-  std::vector<Exchange> session = transcript(body);
+  // The SMTP transcript, read when a recipient needs it (most diagnostics name the
+  // command themselves).
+  std::optional<std::vector<Exchange>> transcript_read;
+  auto session_of = [&]() -> const std::vector<Exchange>& {
+    if (!transcript_read) transcript_read = transcript(body);
+    return *transcript_read;
+  };
   for (auto& r : report.recipients) {
     if (!r.command.empty()) continue;
     r.command = command_in_text(r.diagnostic);
@@ -93,6 +99,7 @@ void assign_commands(std::string_view body, Report& report) {
       }
     }
     // The transcript reply that carries this recipient or its diagnostic.
+    const std::vector<Exchange>& session = session_of();
     for (const auto& ex : session) {
       if (ex.command.empty()) continue;
       std::string_view reply = trim(ex.reply);
