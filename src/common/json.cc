@@ -36,21 +36,6 @@ std::size_t plain_prefix(std::string_view s) {
   return i;
 }
 
-// The key of a field: our own names, so plain ASCII, appended with its quotes and the
-// colon; anything else goes through the escaping like a value.
-void append_key(std::string& out, std::string_view key) {
-  for (const char c : key)
-    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f || c == '"' ||
-        c == '\\') {
-      json_append_string(out, key);
-      out.push_back(':');
-      return;
-    }
-  out.push_back('"');
-  out.append(key);
-  out.append("\":", 2);
-}
-
 }  // namespace
 
 void json_append_string(std::string& out, std::string_view raw) {
@@ -101,14 +86,16 @@ void json_append_string(std::string& out, std::string_view raw) {
 
 JsonObject& JsonObject::add(std::string_view key, std::string_view value) {
   if (body_.size() > 1) body_.push_back(',');
-  append_key(body_, key);
+  json_append_string(body_, key);
+  body_.push_back(':');
   json_append_string(body_, value);
   return *this;
 }
 
 JsonObject& JsonObject::add_raw(std::string_view key, std::string_view raw_json) {
   if (body_.size() > 1) body_.push_back(',');
-  append_key(body_, key);
+  json_append_string(body_, key);
+  body_.push_back(':');
   body_ += raw_json;
   return *this;
 }
