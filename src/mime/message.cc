@@ -337,10 +337,7 @@ std::string Message::body_text() const {
   return out;
 }
 
-// Some mailers (Office 365 among them) write a Content-Type parameter on its own line
-// without the folding whitespace: "Content-Type: multipart/alternative; x=y;" then
-// "boundary=\"...\"" at the start of the next line. Indent such a line so that it
-// reads as the continuation it is.
+// The Content-Type parameters that repair_unfolded_parameters (below) looks for.
 static constexpr std::string_view kUnfoldedParams[] = {
     "boundary=", "charset=", "report-type=", "name=", "filename=", "type=", "format="};
 
@@ -362,9 +359,12 @@ static bool may_have_unfolded_parameters(std::string_view text) {
   return false;
 }
 
+// Some mailers (Office 365 among them) write a Content-Type parameter on its own line
+// without the folding whitespace: "Content-Type: multipart/alternative; x=y;" then
+// "boundary=\"...\"" at the start of the next line. Indent such a line so that it
+// reads as the continuation it is.
 static void repair_unfolded_parameters(std::string& text) {
   if (!may_have_unfolded_parameters(text)) return;
-  const auto& params = kUnfoldedParams;
   std::vector<std::size_t> fixes;  // line starts that need the space (almost always none)
   std::size_t pos = 0;
   bool in_content_header = false;  // the previous line belongs to a Content-* field
@@ -375,7 +375,7 @@ static void repair_unfolded_parameters(std::string& text) {
     const std::string_view line(text.data() + pos, end - pos);
     bool fixed = false;
     if (in_content_header && prev_semicolon && !line.empty() && line[0] != ' ' && line[0] != '\t') {
-      for (auto p : params) {
+      for (auto p : kUnfoldedParams) {
         if (istarts_with(line, p)) {
           fixes.push_back(pos);
           fixed = true;
