@@ -86,42 +86,42 @@ struct LiteralSet::Impl {
     // Compiling costs more than reading a few messages (14M instructions for the
     // largest set), so the database is kept in the cache directory when there is one.
     const std::string dir = literal_cache_dir();
-    std::string key_text = std::string("bounced-literals-1\n") + hs_version() + "\n";
-    for (const auto p : phrases) {
-      key_text += p;
-      key_text.push_back('\0');
-    }
-    const std::uint64_t key = fnv1a64(key_text);
+    std::uint64_t key = 0;
     if (!dir.empty()) {
-      if (auto blob = cache_read(dir, "literals", key, std::size_t{64} << 20);
-          blob && hs_deserialize_database(blob->data(), blob->size(), &db) == HS_SUCCESS) {
-        if (scratch.init(db)) {
-          lengths = std::move(lens);
-          longest = *std::max_element(lengths.begin(), lengths.end());
-          return true;
-        }
-        hs_free_database(db);  // not for this machine: compiled again below
+      std::string key_text = std::string("bounced-literals-1\n") + hs_version() + "\n";
+      for (const auto p : phrases) {
+        key_text += p;
+        key_text.push_back('\0');
       }
-      db = nullptr;
+      key = fnv1a64(key_text);
+      const auto blob = cache_read(dir, "literals", key, std::size_t{64} << 20);
+      if (blob && hs_deserialize_database(blob->data(), blob->size(), &db) != HS_SUCCESS)
+        db = nullptr;
+      if (db && !scratch.init(db)) {  // not for this machine: compiled again below
+        hs_free_database(db);
+        db = nullptr;
+      }
     }
-    hs_compile_error_t* err = nullptr;
-    if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
-                             static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
-                             &err) != HS_SUCCESS) {
-      hs_free_compile_error(err);
-      db = nullptr;
-      return false;
-    }
-    if (!scratch.init(db)) {
-      hs_free_database(db);
-      db = nullptr;
-      return false;
-    }
-    char* bytes = nullptr;
-    std::size_t size = 0;
-    if (!dir.empty() && hs_serialize_database(db, &bytes, &size) == HS_SUCCESS) {
-      cache_write(dir, "literals", key, std::string_view(bytes, size), kCachedSets);
-      std::free(bytes);
+    if (!db) {
+      hs_compile_error_t* err = nullptr;
+      if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
+                               static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
+                               &err) != HS_SUCCESS) {
+        hs_free_compile_error(err);
+        db = nullptr;
+        return false;
+      }
+      if (!scratch.init(db)) {
+        hs_free_database(db);
+        db = nullptr;
+        return false;
+      }
+      char* bytes = nullptr;
+      std::size_t size = 0;
+      if (!dir.empty() && hs_serialize_database(db, &bytes, &size) == HS_SUCCESS) {
+        cache_write(dir, "literals", key, std::string_view(bytes, size), kCachedSets);
+        std::free(bytes);
+      }
     }
     lengths = std::move(lens);
     longest = *std::max_element(lengths.begin(), lengths.end());
