@@ -167,28 +167,13 @@ struct PatternMatcher::Impl {
 
   // The cache file: the count of patterns given, their indices (4 bytes each,
   // little-endian), then the serialized database.
-  static std::string put_u32(std::uint32_t v) {
-    std::string s(4, '\0');
-    for (int i = 0; i < 4; ++i)
-      s[static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
-    return s;
-  }
-  static std::uint32_t get_u32(std::string_view s, std::size_t at) {
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i)
-      v |= static_cast<std::uint32_t>(
-               static_cast<unsigned char>(s[at + static_cast<std::size_t>(i)]))
-           << (8 * i);
-    return v;
-  }
-
   bool load_cached(std::string_view blob, std::vector<int>& given) {  // given: read from the file
     if (blob.size() < 4) return false;
-    const std::uint32_t n = get_u32(blob, 0);
+    const std::uint32_t n = read_u32(blob, 0);
     if (n > patterns.size() || blob.size() < 4 + 4 * static_cast<std::size_t>(n)) return false;
     given.clear();
     for (std::uint32_t k = 0; k < n; ++k) {
-      const std::uint32_t i = get_u32(blob, 4 + 4 * static_cast<std::size_t>(k));
+      const std::uint32_t i = read_u32(blob, 4 + 4 * static_cast<std::size_t>(k));
       if (i >= patterns.size() || (!given.empty() && static_cast<int>(i) <= given.back()))
         return false;
       given.push_back(static_cast<int>(i));
@@ -268,8 +253,9 @@ struct PatternMatcher::Impl {
       char* bytes = nullptr;
       std::size_t size = 0;
       if (!mo.cache_dir.empty() && hs_serialize_database(db, &bytes, &size) == HS_SUCCESS) {
-        std::string blob = put_u32(static_cast<std::uint32_t>(given.size()));
-        for (int i : given) blob += put_u32(static_cast<std::uint32_t>(i));
+        std::string blob;
+        append_u32(blob, static_cast<std::uint32_t>(given.size()));
+        for (int i : given) append_u32(blob, static_cast<std::uint32_t>(i));
         blob.append(bytes, size);
         std::free(bytes);
         how += cache_write(mo.cache_dir, prefix, key, blob)

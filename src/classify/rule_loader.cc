@@ -198,9 +198,7 @@ void load_rules_text(const std::string& text, const std::string& file, RuleSet& 
 namespace {
 
 // The cache's format: counts and lengths as 4-byte little-endian numbers.
-void put(std::string& out, std::uint64_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
+void put(std::string& out, std::uint64_t v) { append_u32(out, static_cast<std::uint32_t>(v)); }
 void put(std::string& out, std::string_view s) {
   put(out, s.size());
   out.append(s);
@@ -218,9 +216,7 @@ struct Reader {
       ok = false;
       return 0;
     }
-    std::uint32_t v = 0;
-    for (int i = 3; i >= 0; --i)
-      v = (v << 8) | static_cast<unsigned char>(in[static_cast<std::size_t>(i)]);
+    const std::uint32_t v = read_u32(in, 0);
     in.remove_prefix(4);
     return v;
   }

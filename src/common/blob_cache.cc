@@ -89,6 +89,17 @@ void prune(const std::string& dir, std::string_view prefix, std::size_t keep) {
 
 }  // namespace
 
+void append_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+std::uint32_t read_u32(std::string_view s, std::size_t at) {
+  std::uint32_t v = 0;
+  for (std::size_t i = 0; i < 4; ++i)
+    v |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + i])) << (8 * i);
+  return v;
+}
+
 std::string build_identity() {
   std::string out;
   auto add = [&out](const char* path) {

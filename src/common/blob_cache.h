@@ -13,6 +13,10 @@ namespace bounced {
 inline constexpr std::uint64_t kFnvOffsetBasis = 14695981039346656037ull;
 std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed = kFnvOffsetBasis);
 
+// Numbers in cached bytes: four bytes, little-endian. read_u32 needs at + 4 <= s.size().
+void append_u32(std::string& out, std::uint32_t v);
+std::uint32_t read_u32(std::string_view s, std::size_t at);
+
 // What this process runs, for keys of what it derived from its inputs: the program
 // and each shared library loaded, by path, device, inode, size and modification time
 // (a new build or an upgraded library changes it).
