@@ -38,11 +38,86 @@ bool prefilter_safe(std::string_view pattern) {
   return true;
 }
 
-bool plain_phrase(std::string_view pattern) {
-  if (pattern.empty()) return false;
-  for (const char c : pattern)
-    if (c < 0x20 || c > 0x7e || std::strchr("\\.^$|?*+()[]{}", c) != nullptr) return false;
-  return true;
+namespace {
+
+// A backslash escape that reads the same in both engines on the texts Hyperscan
+// scans: a word or digit class, or an escaped punctuation mark.
+bool exact_escape(char e) {
+  return e == 'd' || e == 'w' ||
+         (e > 0x20 && e < 0x7f && std::ispunct(static_cast<unsigned char>(e)));
+}
+
+// A class "[...]" at pattern[i] == '[' of literal characters, escapes as above and
+// ranges within digits, lower or upper case letters: the position after its ']', or
+// npos when it is anything else (negated, nested, unterminated).
+std::size_t exact_class_end(std::string_view p, std::size_t i) {
+  std::size_t j = i + 1;
+  if (j < p.size() && p[j] == '^') return std::string_view::npos;
+  if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is a literal
+  while (j < p.size() && p[j] != ']') {
+    if (p[j] == '\\') {
+      if (j + 1 == p.size() || !exact_escape(p[j + 1])) return std::string_view::npos;
+      j += 2;
+    } else if (p[j] == '[') {
+      return std::string_view::npos;
+    } else if (j + 2 < p.size() && p[j + 1] == '-' && p[j + 2] != ']') {
+      const auto a = static_cast<unsigned char>(p[j]), b = static_cast<unsigned char>(p[j + 2]);
+      const bool same_kind = (std::isdigit(a) && std::isdigit(b)) ||
+                             (std::islower(a) && std::islower(b)) ||
+                             (std::isupper(a) && std::isupper(b));
+      if (!same_kind || a > b) return std::string_view::npos;
+      j += 3;
+    } else {
+      ++j;
+    }
+  }
+  return j < p.size() ? j + 1 : std::string_view::npos;
+}
+
+}  // namespace
+
+bool hyperscan_exact(std::string_view p) {
+  if (p.empty()) return false;
+  for (const char c : p)
+    if (c < 0x20 || c > 0x7e) return false;
+  int depth = 0;
+  bool quantifiable = false;  // the last item was a character, class or group
+  for (std::size_t i = 0; i < p.size();) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 == p.size()) return false;
+      const char e = p[i + 1];
+      if (e != 'b' && !exact_escape(e)) return false;
+      quantifiable = e != 'b';
+      i += 2;
+    } else if (c == '.' || c == '^' || c == '$' || c == '{' || c == '}') {
+      return false;
+    } else if (c == '(') {
+      if (p.substr(i, 2) == "(?" && p.substr(i, 3) != "(?:") return false;  // flags, names
+      i += p.substr(i, 3) == "(?:" ? 3 : 1;
+      ++depth;
+      quantifiable = false;
+    } else if (c == ')') {
+      if (--depth < 0) return false;
+      quantifiable = true;
+      ++i;
+    } else if (c == '|') {
+      quantifiable = false;
+      ++i;
+    } else if (c == '?' || c == '*' || c == '+') {
+      if (!quantifiable) return false;  // lazy or possessive forms, or nothing to repeat
+      quantifiable = false;
+      ++i;
+    } else if (c == '[') {
+      i = exact_class_end(p, i);
+      if (i == std::string_view::npos) return false;
+      quantifiable = true;
+    } else {
+      quantifiable = true;
+      ++i;
+    }
+  }
+  return depth == 0;
 }
 
 std::string fold_non_ascii(std::string_view text) {
@@ -160,8 +235,10 @@ struct PatternMatcher::Impl {
     if (db) hs_free_database(db);
   }
 
-  static unsigned flags(bool case_sensitive) {
-    return HS_FLAG_SINGLEMATCH | HS_FLAG_PREFILTER | HS_FLAG_ALLOWEMPTY |
+  // A pattern detail::hyperscan_exact takes is compiled as it is (Hyperscan's match is
+  // RE2's), any other in prefilter mode (a match is a candidate that RE2 confirms).
+  unsigned flags(std::size_t pattern, bool case_sensitive) const {
+    return HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | (exact[pattern] ? 0u : HS_FLAG_PREFILTER) |
            (case_sensitive ? 0u : HS_FLAG_CASELESS);
   }
 
@@ -182,14 +259,15 @@ struct PatternMatcher::Impl {
     return hs_deserialize_database(bytes.data(), bytes.size(), &db) == HS_SUCCESS;
   }
 
-  bool compile(std::vector<int>& given, unsigned f) {
+  bool compile(std::vector<int>& given, bool case_sensitive) {
     // Leave out what Hyperscan cannot take; a pattern it refuses only when compiled
     // with the others leaves too, and the rest is compiled again.
     std::vector<int> ok;
     for (int i : given) {
       hs_expr_info_t* info = nullptr;
       hs_compile_error_t* err = nullptr;
-      if (hs_expression_info(patterns[static_cast<std::size_t>(i)].c_str(), f, &info, &err) ==
+      const auto at = static_cast<std::size_t>(i);
+      if (hs_expression_info(patterns[at].c_str(), flags(at, case_sensitive), &info, &err) ==
           HS_SUCCESS) {
         ok.push_back(i);
         std::free(info);
@@ -200,9 +278,10 @@ struct PatternMatcher::Impl {
     given = ok;
     for (int attempt = 0; attempt < 4 && !given.empty(); ++attempt) {
       std::vector<const char*> exprs;
-      std::vector<unsigned> fl(given.size(), f), ids;
+      std::vector<unsigned> fl, ids;
       for (int i : given) {
         exprs.push_back(patterns[static_cast<std::size_t>(i)].c_str());
+        fl.push_back(flags(static_cast<std::size_t>(i), case_sensitive));
         ids.push_back(static_cast<unsigned>(i));
       }
       hs_compile_error_t* err = nullptr;
@@ -220,13 +299,14 @@ struct PatternMatcher::Impl {
 
   // Sets up Hyperscan for the patterns it can take; false leaves the RE2 path.
   bool setup_hyperscan(bool case_sensitive, const MatcherOptions& mo) {
-    const unsigned f = flags(case_sensitive);
+    exact.resize(patterns.size());
+    for (std::size_t i = 0; i < patterns.size(); ++i)
+      exact[i] = detail::hyperscan_exact(patterns[i]);
     std::vector<int> given;
-    std::string key_text =
-        std::string("bounced-hs-1\n") + hs_version() + "\n" + std::to_string(f) + "\n";
+    std::string key_text = std::string("bounced-hs-2\n") + hs_version() + "\n";
     for (std::size_t i = 0; i < patterns.size(); ++i) {
       key_text += patterns[i];
-      key_text.push_back('\0');
+      key_text += '\0' + std::to_string(flags(i, case_sensitive)) + '\0';
       if (detail::prefilter_safe(patterns[i])) given.push_back(static_cast<int>(i));
     }
     const std::uint64_t key = fnv1a64(key_text);
@@ -246,7 +326,7 @@ struct PatternMatcher::Impl {
         engine = "re2 (no Hyperscan database for these patterns in the cache)";
         return false;
       }
-      if (!compile(given, f)) return false;
+      if (!compile(given, case_sensitive)) return false;
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - start);
       how = "database compiled in " + std::to_string(ms.count()) + " ms";
@@ -277,16 +357,14 @@ struct PatternMatcher::Impl {
         rest.push_back(static_cast<int>(i));
     }
     residual = make_set(rest);
-    plain.resize(patterns.size());
-    for (std::size_t i = 0; i < patterns.size(); ++i) plain[i] = detail::plain_phrase(patterns[i]);
     engine = "hyperscan (" + std::to_string(given.size()) + " patterns, " +
              std::to_string(rest.size()) + " read by RE2 alone; " + how + ")";
     if (hyperscan_texts) engine += ", then RE2 after " + std::to_string(hyperscan_texts) + " texts";
     return true;
   }
 
-  // Patterns whose Hyperscan match is RE2's match too (detail::plain_phrase).
-  std::vector<char> plain;
+  // Patterns whose Hyperscan match is RE2's match too (detail::hyperscan_exact).
+  std::vector<char> exact;
 
   struct Found {
     const Impl* self;
@@ -295,7 +373,7 @@ struct PatternMatcher::Impl {
   };
   static int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) {
     const auto* found = static_cast<const Found*>(ctx);
-    (found->self->plain[id] ? found->sure : found->maybe)->push_back(static_cast<int>(id));
+    (found->self->exact[id] ? found->sure : found->maybe)->push_back(static_cast<int>(id));
     return 0;
   }
 

@@ -59,6 +59,9 @@ const std::vector<std::string> kTexts = {
     "Bo\xc3\xaete pleine",
     "",
     "k",
+    "x\vy, x \t y",
+    "Mailbox Is FULL (S7) OK",
+    "cab 77, Cab 7.",
 };
 
 }  // namespace
@@ -76,15 +79,21 @@ TEST_CASE("patterns Hyperscan is given: ASCII, and escapes both engines read ali
   CHECK_FALSE(detail::prefilter_safe("trailing\\"));
 }
 
-TEST_CASE("plain phrases: Hyperscan's match needs no confirmation") {
-  CHECK(detail::plain_phrase("mailbox full"));
-  CHECK(detail::plain_phrase("over quota, try later #2 <postmaster@localhost> = 'no'"));
-  CHECK_FALSE(detail::plain_phrase(""));
-  for (const char* meta :
-       {"5.1.1", "a\\.b", "^user", "end$", "a|b", "a?", "a*", "a+", "(a)", "[a]", "a{2}"})
-    CHECK_FALSE(detail::plain_phrase(meta));
-  CHECK_FALSE(detail::plain_phrase("bo\xc3\xaete"));  // not ASCII
-  CHECK_FALSE(detail::plain_phrase("tab\there"));     // a control byte
+TEST_CASE("patterns Hyperscan matches exactly as RE2 need no confirmation") {
+  for (const char* p :
+       {"mailbox full", "over quota, try later #2 <postmaster@localhost> = 'no'", "5\\.1\\.1",
+        "(user|mailbox) (is )?(unknown|full)", "(?:no such )?user", "\\bS3\\d\\d\\d\\b",
+        "[a-z0-9_]+ unknown", "[]x-] a+b*c?", "\\(\\w+\\)", "[\\d\\.]+", "(a|b)+"})
+    CHECK_MESSAGE(detail::hyperscan_exact(p), p);
+  for (const char* p :
+       {"",      "5.1.1", "^user",     "end$",      "a{2}",     "a{1,3}",      "x\\s+y",
+        "\\S+@", "\\W",   "\\D",       "\\B",       "[^a-z]",   "[[:alpha:]]", "[a-Z]",
+        "[z-a]", "[A-z]", "(?i)user",  "(?i:user)", "(?P<n>x)", "a+?",         "a*+",
+        "a??",   "?a",    "(|*)",      "(a",        "a)",       "[ab",         "\\x41",
+        "\\101", "\\t",   "trailing\\"})
+    CHECK_MESSAGE(!detail::hyperscan_exact(p), p);
+  CHECK_FALSE(detail::hyperscan_exact("bo\xc3\xaete"));  // not ASCII
+  CHECK_FALSE(detail::hyperscan_exact("tab\there"));     // a control byte
 }
 
 TEST_CASE("the text Hyperscan scans: one byte 0x80 per non-ASCII character") {
@@ -124,6 +133,11 @@ TEST_CASE("Hyperscan's candidates confirmed by RE2 give RE2's answers") {
       "\\s+\\d\\.\\d\\.\\d",
       "unavailable \\S+ender",
       "\\w\\W\\w",
+      "(user|mailbox) (is )?(unknown|full)",  // 20: exact in Hyperscan from here on
+      "[a-c]+ [0-9]\\b",
+      "\\(s\\d\\) ok",
+      "x\\s+y",  // not exact: Hyperscan's \s also takes \v
+      "at end\\b",
   };
   if (hyperscan_available()) {
     const PatternMatcher hs(patterns, false, hyperscan_only());
@@ -160,6 +174,13 @@ TEST_CASE("Hyperscan's candidates confirmed by RE2 give RE2's answers") {
   CHECK(has(sorted_matches(fast, "USER UNKNOWN"), 0));               // a plain phrase, either case
   CHECK_FALSE(has(sorted_matches(fast, "user\xc2\xa0unknown"), 0));  // no-break space: no
   CHECK(has(sorted_matches(fast, "Bo\xc3\xaete pleine"), 11));  // a pattern RE2 reads alone
+  CHECK(has(sorted_matches(fast, "Mailbox Is FULL"), 20));      // exact patterns, either case
+  CHECK_FALSE(has(sorted_matches(fast, "mailbox isfull"), 20));
+  CHECK(has(sorted_matches(fast, "Cab 7."), 21));
+  CHECK_FALSE(has(sorted_matches(fast, "cab 77"), 21));
+  CHECK(has(sorted_matches(fast, "(S7) OK"), 22));
+  CHECK_FALSE(has(sorted_matches(fast, "x\vy"), 23));  // RE2's \s is not \v
+  CHECK(has(sorted_matches(fast, "x at end\n"), 24));
 }
 
 TEST_CASE("the shipped rules match alike with and without Hyperscan") {
