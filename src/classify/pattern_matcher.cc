@@ -40,23 +40,33 @@ bool prefilter_safe(std::string_view pattern) {
 
 namespace {
 
-// A backslash escape that reads the same in both engines on the texts Hyperscan
-// scans: a word or digit class, or an escaped punctuation mark.
-bool exact_escape(char e) {
-  return e == 'd' || e == 'w' ||
-         (e > 0x20 && e < 0x7f && std::ispunct(static_cast<unsigned char>(e)));
+using Exactness = HyperscanExactness;
+
+// What a backslash escape (the byte after the backslash) asks of the text: a word or
+// digit class and escaped punctuation read alike everywhere; the negated classes and
+// \s only on plain text (below). kNever for any other escape.
+Exactness escape_exactness(char e) {
+  if (e == 'd' || e == 'w') return Exactness::kAlways;
+  if (e == 'D' || e == 'W' || e == 's' || e == 'S') return Exactness::kPlainText;
+  if (e > 0x20 && e < 0x7f && std::ispunct(static_cast<unsigned char>(e)))
+    return Exactness::kAlways;
+  return Exactness::kNever;
 }
 
-// A class "[...]" at pattern[i] == '[' of literal characters, escapes as above and
-// ranges within digits, lower or upper case letters: the position after its ']', or
-// npos when it is anything else (negated, nested, unterminated).
-std::size_t exact_class_end(std::string_view p, std::size_t i) {
+// A class "[...]" at p[i] == '[': its end (after the ']') and what it asks of the
+// text; npos for anything but literal characters, escapes as above and ranges within
+// digits, lower or upper case letters (a negated class takes a non-ASCII character).
+std::size_t class_end(std::string_view p, std::size_t i, Exactness& level) {
   std::size_t j = i + 1;
-  if (j < p.size() && p[j] == '^') return std::string_view::npos;
+  if (j < p.size() && p[j] == '^') {
+    level = std::min(level, Exactness::kPlainText);
+    ++j;
+  }
   if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is a literal
   while (j < p.size() && p[j] != ']') {
     if (p[j] == '\\') {
-      if (j + 1 == p.size() || !exact_escape(p[j + 1])) return std::string_view::npos;
+      if (j + 1 == p.size()) return std::string_view::npos;
+      level = std::min(level, escape_exactness(p[j + 1]));
       j += 2;
     } else if (p[j] == '[') {
       return std::string_view::npos;
@@ -74,50 +84,95 @@ std::size_t exact_class_end(std::string_view p, std::size_t i) {
   return j < p.size() ? j + 1 : std::string_view::npos;
 }
 
+// A counted repeat "{m}", "{m,}" or "{m,n}" at p[i] == '{' with numbers up to 255 (a
+// bigger one is left to prefiltering, which may widen it): its end, or npos.
+std::size_t repeat_end(std::string_view p, std::size_t i) {
+  std::size_t j = i + 1;
+  int commas = 0, digits = 0, value = 0;
+  for (; j < p.size() && p[j] != '}'; ++j) {
+    if (p[j] == ',' && digits > 0 && commas == 0) {
+      ++commas;
+      digits = value = 0;
+    } else if (std::isdigit(static_cast<unsigned char>(p[j])) && digits < 3) {
+      ++digits;
+      value = value * 10 + (p[j] - '0');
+    } else {
+      return std::string_view::npos;
+    }
+    if (value > 255) return std::string_view::npos;
+  }
+  if (j == p.size() || (digits == 0 && commas == 0)) return std::string_view::npos;
+  return j + 1;
+}
+
 }  // namespace
 
-bool hyperscan_exact(std::string_view p) {
-  if (p.empty()) return false;
+HyperscanExactness hyperscan_exactness(std::string_view p) {
+  if (p.empty()) return Exactness::kNever;
   for (const char c : p)
-    if (c < 0x20 || c > 0x7e) return false;
+    if (c < 0x20 || c > 0x7e) return Exactness::kNever;
+  Exactness level = Exactness::kAlways;
   int depth = 0;
   bool quantifiable = false;  // the last item was a character, class or group
   for (std::size_t i = 0; i < p.size();) {
     const char c = p[i];
     if (c == '\\') {
-      if (i + 1 == p.size()) return false;
+      if (i + 1 == p.size()) return Exactness::kNever;
       const char e = p[i + 1];
-      if (e != 'b' && !exact_escape(e)) return false;
-      quantifiable = e != 'b';
+      if (e == 'b' || e == 'B') {
+        quantifiable = false;
+      } else {
+        level = std::min(level, escape_exactness(e));
+        quantifiable = true;
+      }
       i += 2;
-    } else if (c == '.' || c == '^' || c == '$' || c == '{' || c == '}') {
-      return false;
+    } else if (c == '.' || c == '$') {  // '.' takes a non-ASCII character, '$' a final newline
+      level = std::min(level, Exactness::kPlainText);
+      quantifiable = c == '.';
+      ++i;
+    } else if (c == '^') {
+      quantifiable = false;
+      ++i;
+    } else if (c == '{') {
+      if (!quantifiable) return Exactness::kNever;
+      i = repeat_end(p, i);
+      if (i == std::string_view::npos) return Exactness::kNever;
+      quantifiable = false;
+    } else if (c == '}') {
+      return Exactness::kNever;
     } else if (c == '(') {
-      if (p.substr(i, 2) == "(?" && p.substr(i, 3) != "(?:") return false;  // flags, names
+      if (p.substr(i, 2) == "(?" && p.substr(i, 3) != "(?:")
+        return Exactness::kNever;  // flags, names
       i += p.substr(i, 3) == "(?:" ? 3 : 1;
       ++depth;
       quantifiable = false;
     } else if (c == ')') {
-      if (--depth < 0) return false;
+      if (--depth < 0) return Exactness::kNever;
       quantifiable = true;
       ++i;
     } else if (c == '|') {
       quantifiable = false;
       ++i;
     } else if (c == '?' || c == '*' || c == '+') {
-      if (!quantifiable) return false;  // lazy or possessive forms, or nothing to repeat
+      if (!quantifiable)
+        return Exactness::kNever;  // lazy or possessive forms, or nothing to repeat
       quantifiable = false;
       ++i;
     } else if (c == '[') {
-      i = exact_class_end(p, i);
-      if (i == std::string_view::npos) return false;
+      i = class_end(p, i, level);
+      if (i == std::string_view::npos) return Exactness::kNever;
       quantifiable = true;
     } else {
       quantifiable = true;
       ++i;
     }
+    if (level == Exactness::kNever) return level;
   }
-  return depth == 0;
+  return depth == 0 ? level : Exactness::kNever;
+}
+
+bool plain_text(std::string_view text) {
+  return is_ascii(text) && text.find('\v') == std::string_view::npos && !text.ends_with('\n');
 }
 
 std::string fold_non_ascii(std::string_view text) {
@@ -235,10 +290,11 @@ struct PatternMatcher::Impl {
     if (db) hs_free_database(db);
   }
 
-  // A pattern detail::hyperscan_exact takes is compiled as it is (Hyperscan's match is
-  // RE2's), any other in prefilter mode (a match is a candidate that RE2 confirms).
+  // A pattern Hyperscan reads as RE2 does (detail::hyperscan_exactness) is compiled as
+  // it is, any other in prefilter mode (a match is a candidate that RE2 confirms).
   unsigned flags(std::size_t pattern, bool case_sensitive) const {
-    return HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | (exact[pattern] ? 0u : HS_FLAG_PREFILTER) |
+    return HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY |
+           (exact[pattern] == HyperscanExactness::kNever ? HS_FLAG_PREFILTER : 0u) |
            (case_sensitive ? 0u : HS_FLAG_CASELESS);
   }
 
@@ -300,11 +356,10 @@ struct PatternMatcher::Impl {
   // Sets up Hyperscan for the patterns it can take; false leaves the RE2 path.
   bool setup_hyperscan(bool case_sensitive, const MatcherOptions& mo) {
     exact.resize(patterns.size());
-    for (std::size_t i = 0; i < patterns.size(); ++i)
-      exact[i] = detail::hyperscan_exact(patterns[i]);
     std::vector<int> given;
     std::string key_text = std::string("bounced-hs-2\n") + hs_version() + "\n";
     for (std::size_t i = 0; i < patterns.size(); ++i) {
+      exact[i] = detail::hyperscan_exactness(patterns[i]);
       key_text += patterns[i];
       key_text += '\0' + std::to_string(flags(i, case_sensitive)) + '\0';
       if (detail::prefilter_safe(patterns[i])) given.push_back(static_cast<int>(i));
@@ -363,17 +418,19 @@ struct PatternMatcher::Impl {
     return true;
   }
 
-  // Patterns whose Hyperscan match is RE2's match too (detail::hyperscan_exact).
-  std::vector<char> exact;
+  // Where each pattern's Hyperscan match is RE2's match too.
+  std::vector<HyperscanExactness> exact;
 
   struct Found {
     const Impl* self;
+    HyperscanExactness sure_from;  // a match is sure where the pattern is this exact
     std::vector<int>* sure;
     std::vector<int>* maybe;
   };
   static int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) {
     const auto* found = static_cast<const Found*>(ctx);
-    (found->self->exact[id] ? found->sure : found->maybe)->push_back(static_cast<int>(id));
+    (found->self->exact[id] >= found->sure_from ? found->sure : found->maybe)
+        ->push_back(static_cast<int>(id));
     return 0;
   }
 
@@ -386,16 +443,18 @@ struct PatternMatcher::Impl {
                             texts.fetch_add(1, std::memory_order_relaxed) >= hyperscan_texts))
       return false;
     if (text.size() > UINT_MAX / 2 || detail::has_ascii_fold(text)) return false;
+    const bool plain = detail::plain_text(text);
     std::string folded;
     std::string_view scan = text;
-    if (!is_ascii(text)) {
+    if (!plain && !is_ascii(text)) {
       folded = detail::fold_non_ascii(text);
       scan = folded;
     }
     const std::size_t had_sure = sure.size(), had = maybe.size();
     {
       const ScratchLease lease(scratch);
-      Found found{this, &sure, &maybe};
+      Found found{this, plain ? HyperscanExactness::kPlainText : HyperscanExactness::kAlways, &sure,
+                  &maybe};
       if (!lease.get() || hs_scan(db, scan.data(), static_cast<unsigned>(scan.size()), 0,
                                   lease.get(), on_match, &found) != HS_SUCCESS) {
         sure.resize(had_sure);

@@ -7,8 +7,8 @@
 // (Debian's libhyperscan-dev, amd64), Hyperscan proposes the candidates in one pass
 // with nothing built lazily (about 2 us per diagnostic from the first) and RE2 confirms
 // each candidate, so the answers are RE2's either way; a pattern that Hyperscan
-// matches exactly as RE2 (detail::hyperscan_exact: 1,008 of the 1,176 shipped) is
-// compiled without prefiltering and needs no confirmation. Compiling the Hyperscan database
+// matches exactly as RE2 (detail::hyperscan_exactness) is compiled without
+// prefiltering and its match needs no confirmation. Compiling the Hyperscan database
 // costs about 0.6 s for the shipped rules, so it is kept in a cache directory, keyed by
 // the patterns and the Hyperscan version, and loaded in milliseconds next time.
 // Once warm, the RE2::Set is the faster of the two (a scan of Hyperscan's 1 MB database
@@ -67,20 +67,26 @@ class PatternMatcher {
 // Whether this build and CPU can use Hyperscan.
 bool hyperscan_available();
 
+// Ordered: a pattern is sure on a text where it is at least as exact as the text needs.
+enum class HyperscanExactness { kNever, kPlainText, kAlways };
+
 namespace detail {
 // Patterns Hyperscan is given: ASCII only, and only escapes whose meaning is the
 // same in both engines on ASCII text (\s \d \w \b, escaped punctuation, ...).
 bool prefilter_safe(std::string_view pattern);
-// A pattern Hyperscan matches exactly as RE2 does, compiled without prefiltering so
-// that its matches need no confirmation: printable ASCII made of literal characters,
-// groups, alternation, ? * + (never lazy or possessive), \b, \d, \w, escaped
-// punctuation and classes of such characters or of ranges within digits, lower or
-// upper case letters. Nothing that reads a non-ASCII character (which Hyperscan sees
-// as 0x80: '.', negated classes, \W \S \D), nothing the engines read differently (\s
-// takes \v in Hyperscan only, '$' also matches before a final newline there), no
-// counted repeat (Hyperscan may widen those), no flags. On the texts Hyperscan reads
-// no character folds to an ASCII letter, so case-insensitive matches agree too.
-bool hyperscan_exact(std::string_view pattern);
+// Where Hyperscan, given a pattern as it is (not as a prefilter), matches exactly where
+// RE2 does, so that its match needs no confirmation. Patterns of printable ASCII made
+// of literal characters, groups, alternation, ? * + (never lazy or possessive) and
+// counted repeats up to 255, ^, \b \B \d \w, escaped punctuation and classes of such
+// characters or of ranges within digits, lower or upper case letters read alike on
+// every text Hyperscan scans (no character there folds to an ASCII letter, so case-
+// insensitive matches agree too): kAlways. With '.', negated classes, \D \W \S (which
+// take the 0x80 that stands for a non-ASCII character), \s (Hyperscan's also takes \v)
+// or '$' (Hyperscan's also matches before a final newline): kPlainText, exact on a
+// plain_text. Anything else (flags, other escapes, bigger repeats): kNever.
+HyperscanExactness hyperscan_exactness(std::string_view pattern);
+// Text on which a kPlainText pattern reads alike: ASCII, no \v, no final newline.
+bool plain_text(std::string_view text);
 // The text Hyperscan scans: each non-ASCII character (a lead byte with its
 // continuation bytes, or a stray byte) becomes the single byte 0x80, which only '.',
 // negated classes and \W \S \D take, as RE2 takes a non-ASCII character there.

@@ -80,20 +80,30 @@ TEST_CASE("patterns Hyperscan is given: ASCII, and escapes both engines read ali
 }
 
 TEST_CASE("patterns Hyperscan matches exactly as RE2 need no confirmation") {
+  using E = HyperscanExactness;
   for (const char* p :
        {"mailbox full", "over quota, try later #2 <postmaster@localhost> = 'no'", "5\\.1\\.1",
         "(user|mailbox) (is )?(unknown|full)", "(?:no such )?user", "\\bS3\\d\\d\\d\\b",
-        "[a-z0-9_]+ unknown", "[]x-] a+b*c?", "\\(\\w+\\)", "[\\d\\.]+", "(a|b)+"})
-    CHECK_MESSAGE(detail::hyperscan_exact(p), p);
-  for (const char* p :
-       {"",      "5.1.1", "^user",     "end$",      "a{2}",     "a{1,3}",      "x\\s+y",
-        "\\S+@", "\\W",   "\\D",       "\\B",       "[^a-z]",   "[[:alpha:]]", "[a-Z]",
-        "[z-a]", "[A-z]", "(?i)user",  "(?i:user)", "(?P<n>x)", "a+?",         "a*+",
-        "a??",   "?a",    "(|*)",      "(a",        "a)",       "[ab",         "\\x41",
-        "\\101", "\\t",   "trailing\\"})
-    CHECK_MESSAGE(!detail::hyperscan_exact(p), p);
-  CHECK_FALSE(detail::hyperscan_exact("bo\xc3\xaete"));  // not ASCII
-  CHECK_FALSE(detail::hyperscan_exact("tab\there"));     // a control byte
+        "[a-z0-9_]+ unknown", "[]x-] a+b*c?", "\\(\\w+\\)", "[\\d\\.]+", "(a|b)+", "^user", "\\Bx",
+        "a{2}", "a{1,3}", "(ab){2,}", "x{255}"})
+    CHECK_MESSAGE(detail::hyperscan_exactness(p) == E::kAlways, p);
+  for (const char* p : {"5.1.1", "end$", "x\\s+y", "\\S+@", "\\W", "\\D", "[^a-z]", "[\\s,]",
+                        "doesn.t", "user .{0,40} unknown"})
+    CHECK_MESSAGE(detail::hyperscan_exactness(p) == E::kPlainText, p);
+  for (const char* p : {"",          "[[:alpha:]]", "[a-Z]",  "[z-a]",     "[A-z]", "(?i)user",
+                        "(?i:user)", "(?P<n>x)",    "a+?",    "a*+",       "a??",   "?a",
+                        "(|*)",      "(a",          "a)",     "[ab",       "\\x41", "\\101",
+                        "\\t",       "trailing\\",  "a{256}", "a{1,1000}", "{2}",   "a{",
+                        "a{x}",      "a{,3}",       "a}",     "^*",        "\\b+"})
+    CHECK_MESSAGE(detail::hyperscan_exactness(p) == E::kNever, p);
+  CHECK(detail::hyperscan_exactness("bo\xc3\xaete") == E::kNever);  // not ASCII
+  CHECK(detail::hyperscan_exactness("tab\there") == E::kNever);     // a control byte
+  CHECK(detail::plain_text("550 5.1.1 user unknown"));
+  CHECK(detail::plain_text(""));
+  CHECK_FALSE(detail::plain_text("caf\xc3\xa9"));
+  CHECK_FALSE(detail::plain_text("a\vb"));
+  CHECK_FALSE(detail::plain_text("at end\n"));
+  CHECK(detail::plain_text("two\nlines"));
 }
 
 TEST_CASE("the text Hyperscan scans: one byte 0x80 per non-ASCII character") {
@@ -133,10 +143,10 @@ TEST_CASE("Hyperscan's candidates confirmed by RE2 give RE2's answers") {
       "\\s+\\d\\.\\d\\.\\d",
       "unavailable \\S+ender",
       "\\w\\W\\w",
-      "(user|mailbox) (is )?(unknown|full)",  // 20: exact in Hyperscan from here on
+      "(user|mailbox) (is )?(unknown|full)",  // 20
       "[a-c]+ [0-9]\\b",
       "\\(s\\d\\) ok",
-      "x\\s+y",  // not exact: Hyperscan's \s also takes \v
+      "x\\s+y",  // exact on plain text only: Hyperscan's \s also takes \v
       "at end\\b",
   };
   if (hyperscan_available()) {
