@@ -14,7 +14,6 @@ namespace bounced {
 
 namespace {
 inline char lower_char(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 }  // namespace
 
 std::string to_lower(std::string_view s) {
@@ -23,15 +22,8 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
+bool iequals_n(const char* a, const char* b, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
     if (lower_char(a[i]) != lower_char(b[i])) return false;
   return true;
 }

@@ -7,8 +7,20 @@
 namespace bounced {
 
 std::string to_lower(std::string_view s);
-std::string_view trim(std::string_view s);
-bool iequals(std::string_view a, std::string_view b);
+// ASCII white space: space, \t, \n, \r, \f, \v.
+inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+// Inline: it runs on nearly every line and field, which seldom need trimming.
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+// The same bytes but for ASCII case; a and b of the same size n.
+bool iequals_n(const char* a, const char* b, std::size_t n);
+// Inline: most comparisons (a header field's name among a dozen) differ in size.
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && iequals_n(a.data(), b.data(), a.size());
+}
 bool istarts_with(std::string_view s, std::string_view prefix);
 // No byte >= 0x80 (eight bytes a step).
 bool is_ascii(std::string_view s);

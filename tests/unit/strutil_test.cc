@@ -96,6 +96,15 @@ TEST_CASE("JSON objects: fields in order, keys and values escaped, the object ta
 
 TEST_CASE("split, trim, squeeze") {
   CHECK(trim("  a b \n") == "a b");
+  CHECK(trim("\t\v\f\r\n x\ty \r\n\f\v\t") == "x\ty");  // every white space byte, and only those
+  CHECK(trim("\x08x\x0e") == "\x08x\x0e");
+  CHECK(trim(" \t\n") == "");
+  CHECK(trim("") == "");
+  CHECK(iequals("Content-Type", "content-TYPE"));
+  CHECK_FALSE(iequals("Content-Type", "Content-Typ"));
+  CHECK_FALSE(iequals("ab", "a\xc1"));  // 0xC1 is no upper case of 'b'
+  CHECK_FALSE(iequals("[", "{"));       // case folding is for letters only
+  CHECK(iequals("", ""));
   CHECK(squeeze_spaces(" a \t\n b  ") == "a b");
   auto lines = split_lines("a\n\nb");
   REQUIRE(lines.size() == 3);
