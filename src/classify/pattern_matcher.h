@@ -26,9 +26,14 @@ struct MatcherOptions {
   std::string cache_dir;  // where compiled databases are kept; empty: never kept
   bool hyperscan = true;  // false: RE2::Set alone (tests compare the two)
   // Texts Hyperscan reads before the RE2::Set takes over (0: Hyperscan to the end).
-  // The hand-over costs about 0.25 s (the set's build and its first pass over new
-  // text) and saves about 10 us per message after it.
-  unsigned long hyperscan_texts = 10000;
+  // The hand-over costs about 1.1G instructions (0.3-0.4 s: the set's build, 0.35G,
+  // and its lazily built DFA's first pass over the dev corpus's diagnostics, 0.8G);
+  // the warm set then saves about 8,800 instructions a text (3,300 against 12,100 for
+  // Hyperscan, whose matches need no confirmation). It pays after about 130,000 texts,
+  // so the hand-over comes then: a run is never more than about twice as slow as the
+  // better of the two choices made knowing its length (as renting skis until their
+  // price is spent, then buying).
+  unsigned long hyperscan_texts = 125000;
   // false: use Hyperscan only when its database is in the cache, never compile it
   // (a daemon's reload: the compile would hold up the loop that serves clients; the
   // RE2::Set alone takes tens of milliseconds).
