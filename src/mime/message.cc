@@ -16,6 +16,33 @@
 #include "mime/encoded_word.h"
 #include "mime/top_header.h"
 
+// mimetic descends into every message/rfc822 part and parses the returned message
+// whole: its header a byte at a time, its MIME tree, every part's Content-Type. Of a
+// returned message bounced needs its header (and, when it is itself a report, its
+// text), so below the top entity a message/rfc822 part is kept as a leaf, its text
+// as its body, the way mimetic keeps a part of any other type; the Walker reads its
+// header (returned_header below). The hook is mimetic's own body loader,
+// explicitly specialised for the iterator type that only read_message gives mimetic
+// (const char*); everything else in mimetic's parser is unchanged. A whole entity
+// that is message/rfc822 is still parsed into its child, as before.
+namespace mimetic {
+template <>
+void IteratorParser<const char*, std::input_iterator_tag>::loadBody() {
+  const EntityType type = getType();
+  if (type == etMultipart) {
+    loadMultipart();
+  } else if (type == etMsgRfc822 && m_entityStack.size() == 1) {
+    pushNewChild();
+    doLoad();
+    popChild();
+  } else if (m_iMask & imBody) {
+    jump_to_next_boundary();
+  } else {
+    copy_until_boundary(peBody);
+  }
+}
+}  // namespace mimetic
+
 namespace bounced {
 
 namespace {
@@ -180,9 +207,42 @@ bool is_message_type(std::string_view t) {
          t == "message/partial" || t == "message/news";
 }
 
+// The header of a returned message (the text of a message/rfc822 part), as mimetic
+// reads it when it parses that text as an entity: its fields, and the first
+// Content-Type field's value as mimetic writes it back once it has looked it up (its
+// parsed form, parameters quoted). A text that ends inside the header is read with an
+// empty line after it: in the message, the part's boundary line followed it, and
+// mimetic stores a field only when a line follows. by_mimetic: mimetic reads it (the
+// reference read_message(raw, true) gives the fuzz target); otherwise read_top_header
+// does, the same fields faster.
+HeaderList returned_header(const std::string& body, bool by_mimetic) {
+  HeaderList out;
+  if (by_mimetic) {
+    const std::string text = body + "\n\n";
+    mimetic::MimeEntity e;
+    e.load(text.data(), text.data() + text.size(),
+           mimetic::imBody | mimetic::imChildParts | mimetic::imPreamble | mimetic::imEpilogue);
+    out.reserve(e.header().size());
+    for (const auto& f : e.header()) out.add(std::string(f.name()), unfold_owned(f.value()));
+    return out;
+  }
+  TopHeader h = read_top_header(body);
+  if (h.end == TopHeader::End::kEndOfText) h = read_top_header(body + "\n\n");
+  out.reserve(h.fields.size());
+  bool typed = false;
+  for (auto& f : h.fields) {
+    if (!typed && iequals(f.name, "Content-Type")) {
+      typed = true;
+      f.value = mimetic::ContentType(f.value).str();
+    }
+    out.add(std::move(f.name), unfold_owned(std::move(f.value)));
+  }
+  return out;
+}
+
 class Walker {
  public:
-  explicit Walker(Message& msg) : msg_(msg) {}
+  Walker(Message& msg, bool by_mimetic) : msg_(msg), by_mimetic_(by_mimetic) {}
 
   // top_header: the top entity's fields when they were read without mimetic.
   void walk(const mimetic::MimeEntity& e, int depth, bool in_original, HeaderList* top_header) {
@@ -203,18 +263,20 @@ class Walker {
       return;
     }
     if (is_message_type(type) && depth > 0) {
-      const auto& kids = e.body().parts();
       Part p;
       p.type = type;
       p.depth = depth;
       p.in_original = in_original;
       p.headers = std::move(h);
-      if (!kids.empty()) {
-        HeaderList inner = convert_header(kids.front()->header());
+      if (type == "message/rfc822") {
+        // A leaf (see loadBody above): its body is the returned message's text.
         if (!msg_.has_original && !in_original) {
+          HeaderList inner = returned_header(e.body(), by_mimetic_);
           if (looks_like_report(inner)) {
+            // The report as mimetic writes it back after parsing it whole.
+            const mimetic::MimeEntity whole(e.body().cbegin(), e.body().cend());
             std::ostringstream os;
-            os << *kids.front();
+            os << whole;
             msg_.nested_report = os.str();
             if (msg_.nested_report.size() > limits::kMaxMessageBytes)
               msg_.nested_report.resize(limits::kMaxMessageBytes);
@@ -266,6 +328,7 @@ class Walker {
   }
 
   Message& msg_;
+  bool by_mimetic_;
 };
 
 std::string strip_html(std::string_view html) {
@@ -438,8 +501,9 @@ Message read_message(std::string_view raw_in, bool whole_by_mimetic) {
   }
   try {
     if (whole_by_mimetic) {
-      mimetic::MimeEntity top(text.begin() + static_cast<std::ptrdiff_t>(start), text.end());
-      Walker(msg).walk(top, 0, false, nullptr);
+      const char* const data = text.data();  // const char*: see loadBody above
+      mimetic::MimeEntity top(data + start, data + text.size());
+      Walker(msg, true).walk(top, 0, false, nullptr);
     } else {
       // The top-level header is read here; mimetic gets its Content-Type fields in
       // its place (written over the header's last bytes, never longer than it) and
@@ -455,7 +519,8 @@ Message read_message(std::string_view raw_in, bool whole_by_mimetic) {
         text = stand_in + text.substr(body_at);  // not expected; kept correct anyway
         from = 0;
       }
-      mimetic::MimeEntity top(text.begin() + static_cast<std::ptrdiff_t>(from), text.end());
+      const char* const data = text.data();  // const char*: see loadBody above
+      mimetic::MimeEntity top(data + from, data + text.size());
       // Content-Type values as mimetic gives them back (it rewrites the one it looks
       // up, quoting parameters): the stand-in's fields, in the same order.
       HeaderList fields;
@@ -469,7 +534,7 @@ Message read_message(std::string_view raw_in, bool whole_by_mimetic) {
           fields.add(std::move(f.name), unfold_owned(std::move(f.value)));
         }
       }
-      Walker(msg).walk(top, 0, false, &fields);
+      Walker(msg, false).walk(top, 0, false, &fields);
     }
   } catch (const std::exception& e) {
     msg.warnings.push_back(std::string("MIME reader: ") + e.what());

@@ -2,8 +2,8 @@
 //
 // The MIME structure is read with mimetic; this module walks it with a depth and
 // entity limit, decodes transfer encodings and charsets, and flattens it into leaf
-// parts in document order. Bodies inside a returned original are not decoded; only
-// the original's header is kept.
+// parts in document order. A returned original (message/rfc822) is not parsed into
+// parts: only its header is read, and its text kept when it is itself a report.
 #pragma once
 #include <string>
 #include <string_view>

@@ -304,6 +304,58 @@ TEST_CASE("the top header is read as mimetic reads it, quirks included") {
   check_same_as_mimetic(many + "Content-Type: text/plain; charset=utf-8\n\nbody\n");
 }
 
+TEST_CASE(
+    "a returned message is a leaf: its header read as mimetic reads it, its tree not parsed") {
+  const std::string head =
+      "From: MAILER-DAEMON@mx.example.net\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\n\n"
+      "--r\nContent-Type: text/plain\n\nfailed\n"
+      "--r\nContent-Type: message/rfc822\n\n";
+  // The returned message: a multipart of its own, a Content-Type without quotes.
+  const std::string original =
+      "Subject: original\nTo: u@example.net\n"
+      "Content-Type: multipart/alternative;\n boundary=alt; charset=utf-8\n\n"
+      "--alt\nContent-Type: text/plain\n\nplain\n--alt\nContent-Type: text/html\n\n<p>html</p>\n"
+      "--alt--\n";
+  const Message m = read_message(head + original + "--r--\n");
+  REQUIRE(m.has_original);
+  CHECK(m.original_headers.get("Subject") == "original");
+  // The first Content-Type as mimetic writes it back once it has looked it up.
+  CHECK(m.original_headers.get("Content-Type") ==
+        "multipart/alternative; boundary=\"alt\"; charset=\"utf-8\"");
+  CHECK(m.parts.size() == 2);  // text/plain and the message/rfc822 part, nothing inside it
+  CHECK(m.parts.back().type == "message/rfc822");
+  CHECK(m.find("text/html") == nullptr);
+  CHECK(m.body_text() == "failed");
+
+  // Headers only, no empty line before the boundary: the boundary line followed the
+  // last field, so that field is kept (mimetic stores a field when a line follows).
+  const Message headers_only =
+      read_message(head + "Message-ID: <m1@example.com>\nSubject: last\n--r--\n");
+  CHECK(headers_only.original_headers.get("Message-ID") == "<m1@example.com>");
+  CHECK(headers_only.original_headers.get("Subject") == "last");
+
+  // Fields the way mimetic's parser makes them, quirks included, in each case.
+  const std::vector<std::string> returned = {
+      original,
+      "Message-ID: <m1@example.com>\nSubject: last\n",
+      "Message-ID: <m1@example.com>\nSubject: last",
+      "Subject: folded\n across\n\tlines  \nContent-Type: text/plain\ncontent-type: "
+      "text/html\n\nbody\n",
+      ":bad\n cont\nSubject: s\n\nbody\n",
+      "From: a@example.org\nThis is not a header\nmore\n",
+      "Subject x: y\n\nbody\n",
+      "\n\nbody only\n",
+      "",
+      "Content-Type: message/rfc822\n\nSubject: inner\n\nbody\n",
+  };
+  for (const auto& r : returned) {
+    check_same_as_mimetic(head + r + "\n--r--\n");
+    check_same_as_mimetic(head + r + "--r--\n");
+    check_same_as_mimetic(head + r);  // no closing boundary: the text ends in it
+  }
+}
+
 TEST_CASE("read_top_header: the fields mimetic makes and where the body starts") {
   TopHeader h = read_top_header("A: 1\n B\n:skipped\n C\nD: 2\n\nbody");
   REQUIRE(h.fields.size() == 2);
