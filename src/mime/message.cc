@@ -25,13 +25,38 @@
 // explicitly specialised for the iterator type that only read_message gives mimetic
 // (const char*); everything else in mimetic's parser is unchanged. A whole entity
 // that is message/rfc822 is still parsed into its child, as before.
+//
+// mimetic tells an entity's kind by parsing its Content-Type field into type, subtype
+// and parameters (thousands of instructions), and then writes the value back in its
+// parsed form. Only a multipart type, and message/rfc822 for the top entity, change
+// how it reads the body (any case), so a field whose text does not have those words is
+// not parsed: the entity is a leaf, as mimetic would find, and its value stays as
+// written.
+namespace bounced::detail {
+// Whether a Content-Type value (the first of its entity's, as mimetic looks it up)
+// can make mimetic read the body as more than text; top: the entity is the top one.
+bool structured_type(std::string_view value, bool top) {
+  return icontains(value, "multipart") ||
+         (top && icontains(value, "message") && icontains(value, "rfc822"));
+}
+
+bool may_be_structured(const mimetic::Header& header, bool top) {
+  for (const auto& f : header)
+    if (iequals(std::string_view(f.name().data(), f.name().size()), "Content-Type"))
+      return structured_type(f.value(), top);
+  return false;  // none: mimetic reads the body as text/plain
+}
+}  // namespace bounced::detail
+
 namespace mimetic {
 template <>
 void IteratorParser<const char*, std::input_iterator_tag>::loadBody() {
-  const EntityType type = getType();
+  const bool top = m_entityStack.size() == 1;
+  const EntityType type =
+      bounced::detail::may_be_structured(m_entityStack.top()->header(), top) ? getType() : etRfc822;
   if (type == etMultipart) {
     loadMultipart();
-  } else if (type == etMsgRfc822 && m_entityStack.size() == 1) {
+  } else if (type == etMsgRfc822 && top) {
     pushNewChild();
     doLoad();
     popChild();
@@ -209,10 +234,11 @@ bool is_message_type(std::string_view t) {
 
 // The header of a returned message (the text of a message/rfc822 part), as mimetic
 // reads it when it parses that text as an entity: its fields, and the first
-// Content-Type field's value as mimetic writes it back once it has looked it up (its
-// parsed form, parameters quoted). A text that ends inside the header is read with an
-// empty line after it: in the message, the part's boundary line followed it, and
-// mimetic stores a field only when a line follows. by_mimetic: mimetic reads it (the
+// Content-Type field's value as mimetic writes it back when it has parsed it (a
+// multipart type or message/rfc822, see loadBody above: parameters quoted). A text
+// that ends inside the header is read with an empty line after it: in the message,
+// the part's boundary line followed it, and mimetic stores a field only when a line
+// follows. by_mimetic: mimetic reads it (the
 // reference read_message(raw, true) gives the fuzz target); otherwise read_top_header
 // does, the same fields faster.
 HeaderList returned_header(const std::string& body, bool by_mimetic) {
@@ -233,7 +259,7 @@ HeaderList returned_header(const std::string& body, bool by_mimetic) {
   for (auto& f : h.fields) {
     if (!typed && iequals(f.name, "Content-Type")) {
       typed = true;
-      f.value = mimetic::ContentType(f.value).str();
+      if (detail::structured_type(f.value, true)) f.value = mimetic::ContentType(f.value).str();
     }
     out.add(std::move(f.name), unfold_owned(std::move(f.value)));
   }

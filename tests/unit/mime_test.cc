@@ -335,9 +335,16 @@ TEST_CASE(
   CHECK(headers_only.original_headers.get("Message-ID") == "<m1@example.com>");
   CHECK(headers_only.original_headers.get("Subject") == "last");
 
+  // A Content-Type that is no multipart is not parsed: its value stays as written.
+  const Message plain =
+      read_message(head + "Subject: s\nContent-Type: text/plain; charset=iso-8859-1\n\nx\n--r--\n");
+  CHECK(plain.original_headers.get("Content-Type") == "text/plain; charset=iso-8859-1");
+
   // Fields the way mimetic's parser makes them, quirks included, in each case.
   const std::vector<std::string> returned = {
       original,
+      "Subject: s\nContent-Type: text/plain; charset=iso-8859-1\n\nx\n",
+      "Content-Type: Message/RFC822; x=y\n\nSubject: inner\n\nbody\n",
       "Message-ID: <m1@example.com>\nSubject: last\n",
       "Message-ID: <m1@example.com>\nSubject: last",
       "Subject: folded\n across\n\tlines  \nContent-Type: text/plain\ncontent-type: "
@@ -354,6 +361,35 @@ TEST_CASE(
     check_same_as_mimetic(head + r + "--r--\n");
     check_same_as_mimetic(head + r);  // no closing boundary: the text ends in it
   }
+}
+
+TEST_CASE("mimetic parses a part's Content-Type only when it can change the structure") {
+  const std::string raw =
+      "From: MAILER-DAEMON@mx.example.net\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=r\n\n"
+      "--r\nContent-Type: MultiPart/Alternative; boundary=alt\n\n"
+      "--alt\nContent-Type: text/plain; charset=utf-8\n\nplain text\n"
+      "--alt\nContent-Type: text/html; name=multipart.html\n\n<p>html</p>\n--alt--\n"
+      "--r\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; u@example.net\n"
+      "Status: 5.1.1\n--r--\n";
+  const Message m = read_message(raw);
+  REQUIRE(m.parts.size() == 3);  // the alternative's two parts and the status part
+  CHECK(m.parts[0].type == "text/plain");
+  CHECK(m.parts[0].text == "plain text");
+  CHECK(m.parts[1].type == "text/html");
+  CHECK(m.parts[2].type == "message/delivery-status");
+  // A leaf's value stays as written; the parsed ones are written back by mimetic.
+  CHECK(m.parts[0].headers.get("Content-Type") == "text/plain; charset=utf-8");
+  CHECK(m.parts[1].headers.get("Content-Type") == "text/html; name=\"multipart.html\"");
+  CHECK(m.headers.get("Content-Type") ==
+        "multipart/report; report-type=\"delivery-status\"; boundary=\"r\"");
+  check_same_as_mimetic(raw);
+
+  // A whole message of type message/rfc822 is still parsed into its child: the top
+  // entity has no text of its own.
+  const Message whole = read_message("Content-Type: Message/RFC822\n\nSubject: inner\n\nhello\n");
+  REQUIRE(whole.parts.size() == 1);
+  CHECK(whole.parts[0].text.empty());
 }
 
 TEST_CASE("read_top_header: the fields mimetic makes and where the body starts") {
