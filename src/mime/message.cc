@@ -238,9 +238,8 @@ bool is_message_type(std::string_view t) {
 // multipart type or message/rfc822, see loadBody above: parameters quoted). A text
 // that ends inside the header is read with an empty line after it: in the message,
 // the part's boundary line followed it, and mimetic stores a field only when a line
-// follows. by_mimetic: mimetic reads it (the
-// reference read_message(raw, true) gives the fuzz target); otherwise read_top_header
-// does, the same fields faster.
+// follows. by_mimetic: mimetic reads it (the reference read_message(raw, true) gives
+// the fuzz target); otherwise read_top_header does, the same fields faster.
 HeaderList returned_header(const std::string& body, bool by_mimetic) {
   HeaderList out;
   if (by_mimetic) {
