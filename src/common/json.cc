@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "common/strutil.h"
 
 namespace bounced {
@@ -11,8 +15,28 @@ namespace bounced {
 namespace {
 
 // The length of the leading run of bytes that JSON takes as they are: printable
-// ASCII but '"' and '\\' (eight bytes a step: most values are one such run).
+// ASCII but '"' and '\\' (sixteen bytes a step where SSE2 is there, else eight: most
+// values are one such run).
 std::size_t plain_prefix(std::string_view s) {
+#if defined(__SSE2__)
+  if (s.size() >= 16) {
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    auto specials = [&](std::size_t at) {  // bit b: the byte at + b stops the run
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
+      // A signed compare: bytes of 0x80 and above are negative, below 0x20 too.
+      return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+          _mm_cmplt_epi8(x, space), _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)))));
+    };
+    std::size_t i = 0;
+    for (; i + 16 <= s.size(); i += 16)
+      if (const unsigned m = specials(i)) return i + static_cast<std::size_t>(__builtin_ctz(m));
+    if (i == s.size()) return i;
+    // The last bytes: one step that ends with the text (its bytes before i are plain).
+    const std::size_t at = s.size() - 16;
+    const unsigned m = specials(at);
+    return m ? at + static_cast<std::size_t>(__builtin_ctz(m)) : s.size();
+  }
+#endif
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
   // A byte below 0x20, '"', '\\', or 0x80 and above (UTF-8 to check) stops the run.

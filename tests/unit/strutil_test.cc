@@ -113,11 +113,13 @@ TEST_CASE("split, trim, squeeze") {
 
 TEST_CASE("JSON strings: every byte that needs escaping, at every place in a word") {
   // Each special byte and what JSON makes of it (NUL is dropped, as broken UTF-8 is
-  // replaced): in runs of 'a' that end before, at and after eight-byte words.
+  // replaced): in runs of 'a' that end before, at and after eight- and sixteen-byte
+  // steps; and bytes of 0x7f (plain) and 0x80 and above (UTF-8 checked).
   const std::pair<char, std::string_view> specials[] = {
       {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"},     {'\r', "\\r"},
-      {'\t', "\\t"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}, {'\0', ""}};
-  for (std::size_t len : {1, 7, 8, 9, 15, 16, 17, 31}) {
+      {'\t', "\\t"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}, {'\0', ""},
+      {'\x7f', "\x7f"}, {'\x80', "\xef\xbf\xbd"}, {'\xff', "\xef\xbf\xbd"}};
+  for (std::size_t len : {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 47, 48, 63}) {
     for (std::size_t at = 0; at < len; ++at) {
       for (const auto& [c, escaped] : specials) {
         std::string s(len, 'a');
