@@ -92,6 +92,14 @@ Anchors anchors(std::string_view needle) {
 bool is_ascii(std::string_view s) {
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   std::size_t i = 0;
+#if defined(__SSE2__)
+  // 64 bytes a step: their high bits gathered, tested once.
+  for (; i + 64 <= s.size(); i += 64) {
+    auto at = [&](std::size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + k)); };
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(at(0), at(16)), _mm_or_si128(at(32), at(48)))) != 0)
+      return false;
+  }
+#endif
   for (; i + 8 <= s.size(); i += 8) {
     std::uint64_t w;
     std::memcpy(&w, s.data() + i, 8);

@@ -94,6 +94,22 @@ TEST_CASE("JSON objects: fields in order, keys and values escaped, the object ta
   CHECK(JsonObject().str() == "{}");
 }
 
+TEST_CASE("is_ascii sees a byte of 0x80 or above anywhere, in 64-byte steps, words and tails") {
+  for (std::size_t len : {0, 1, 7, 8, 9, 63, 64, 65, 127, 128, 130, 200}) {
+    const std::string plain(len, '\x7f');
+    CHECK(is_ascii(plain));
+    for (std::size_t at = 0; at < len; ++at) {
+      for (const char high : {'\x80', '\xff'}) {
+        std::string s = plain;
+        s[at] = high;
+        CAPTURE(len);
+        CAPTURE(at);
+        CHECK_FALSE(is_ascii(s));
+      }
+    }
+  }
+}
+
 TEST_CASE("split, trim, squeeze") {
   CHECK(trim("  a b \n") == "a b");
   CHECK(trim("\t\v\f\r\n x\ty \r\n\f\v\t") == "x\ty");  // every white space byte, and only those
