@@ -140,6 +140,42 @@ TEST_CASE("header values unfold; an owned one-line value is trimmed in place") {
   CHECK(unfold_owned(std::string("bare\rcr")) == "bare cr");
 }
 
+TEST_CASE("unfolding: a line break and the blanks after it are one space, tabs are spaces") {
+  // The byte-at-a-time rule, against unfold's sixteen-byte steps: texts over a small
+  // alphabet, line breaks and blanks at every place around the steps.
+  auto reference = [](std::string_view v) {
+    std::string out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      char c = v[i];
+      if (c == '\r' || c == '\n') {
+        while (i + 1 < v.size() && (v[i + 1] == '\r' || v[i + 1] == '\n')) ++i;
+        if (!out.empty() && out.back() != ' ') out += ' ';
+        while (i + 1 < v.size() && (v[i + 1] == ' ' || v[i + 1] == '\t')) ++i;
+        continue;
+      }
+      out += c == '\t' ? ' ' : c;
+    }
+    return std::string(trim(out));
+  };
+  const std::string_view breaks[] = {" ", "\t", "\n", "\r\n", "\n\t", "\n  ", "\r", "\n\n ", " \n"};
+  std::uint32_t seed = 7;
+  auto next = [&](std::uint32_t bound) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % bound;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string v;  // runs of text of 0-40 bytes between breaks
+    for (std::uint32_t piece = next(6); piece > 0; --piece) {
+      v.append(next(41), static_cast<char>('a' + next(3)));
+      v += breaks[next(std::size(breaks))];
+    }
+    v.append(next(41), 'z');
+    CAPTURE(v);
+    CHECK(unfold(v) == reference(v));
+    CHECK(unfold_owned(std::string(v)) == reference(v));
+  }
+}
+
 TEST_CASE("multipart/report is walked into parts; the original's header is kept") {
   std::string raw =
       "From: MAILER-DAEMON@mx.example.net\r\n"
