@@ -356,46 +356,69 @@ class Walker {
   bool by_mimetic_;
 };
 
+}  // namespace
+
+namespace detail {
+
+// The text of HTML: tags dropped (a line break for those that start a line or a
+// block), the common entities decoded. Runs of text between tags and entities are
+// copied whole.
 std::string strip_html(std::string_view html) {
   std::string out;
   out.reserve(html.size());
+  std::size_t next_amp = html.find('&');
+  std::size_t i = 0;
   bool in_tag = false;
-  for (std::size_t i = 0; i < html.size(); ++i) {
-    char c = html[i];
-    if (c == '<') {
-      in_tag = true;
-      std::string_view rest = html.substr(i + 1, 4);
-      if (istarts_with(rest, "br") || istarts_with(rest, "p") || istarts_with(rest, "/p") ||
-          istarts_with(rest, "div") || istarts_with(rest, "/div") || istarts_with(rest, "tr") ||
-          istarts_with(rest, "li"))
-        out.push_back('\n');
-      continue;
-    }
-    if (c == '>' && in_tag) {
-      in_tag = false;
-      continue;
-    }
-    if (in_tag) continue;
-    if (c == '&') {
-      static const std::pair<std::string_view, char> ents[] = {
-          {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&nbsp;", ' '}, {"&#39;", '\''}};
-      bool done = false;
-      for (auto [name, ch] : ents) {
-        if (istarts_with(html.substr(i), name)) {
-          out.push_back(ch);
-          i += name.size() - 1;
-          done = true;
-          break;
-        }
+  while (i < html.size()) {
+    if (in_tag) {
+      // Inside a tag only '<' (which starts another) and '>' (which ends it) count.
+      const std::size_t gt = std::min(html.find('>', i), html.size());
+      const std::size_t lt = html.substr(0, gt).find('<', i);
+      if (lt == std::string_view::npos) {
+        if (gt == html.size()) break;
+        in_tag = false;
+        i = gt + 1;
+        continue;
       }
-      if (done) continue;
+      i = lt;
+    } else {
+      const std::size_t lt = html.find('<', i);
+      if (next_amp < i) next_amp = html.find('&', i);
+      const std::size_t stop = std::min({lt, next_amp, html.size()});
+      out.append(html, i, stop - i);
+      i = stop;
+      if (i == html.size()) break;
+      if (html[i] == '&') {
+        static const std::pair<std::string_view, char> ents[] = {{"&lt;", '<'},   {"&gt;", '>'},
+                                                                 {"&amp;", '&'},  {"&quot;", '"'},
+                                                                 {"&nbsp;", ' '}, {"&#39;", '\''}};
+        std::size_t used = 1;
+        char ch = '&';
+        for (auto [name, c] : ents) {
+          if (istarts_with(html.substr(i), name)) {
+            ch = c;
+            used = name.size();
+            break;
+          }
+        }
+        out.push_back(ch);
+        i += used;
+        continue;
+      }
     }
-    out.push_back(c);
+    // A '<': a tag starts (again).
+    in_tag = true;
+    const std::string_view rest = html.substr(i + 1, 4);
+    if (istarts_with(rest, "br") || istarts_with(rest, "p") || istarts_with(rest, "/p") ||
+        istarts_with(rest, "div") || istarts_with(rest, "/div") || istarts_with(rest, "tr") ||
+        istarts_with(rest, "li"))
+      out.push_back('\n');
+    ++i;
   }
   return out;
 }
 
-}  // namespace
+}  // namespace detail
 
 const Part* Message::find(std::string_view type) const {
   for (const auto& p : parts)
@@ -418,7 +441,7 @@ std::string Message::body_text() const {
     for (const auto& p : parts) {
       if (!p.in_original && p.type == "text/html") {
         if (!out.empty()) out.push_back('\n');
-        out += strip_html(p.text);
+        out += detail::strip_html(p.text);
       }
     }
   }

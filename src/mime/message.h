@@ -48,4 +48,10 @@ struct Message {
 // whole_by_mimetic has mimetic read it too, the reference the fuzz target compares.
 Message read_message(std::string_view raw, bool whole_by_mimetic = false);
 
+namespace detail {
+// The text of an HTML part: tags dropped, a line break for a tag that starts a line
+// or block (br, p, div, tr, li), the common entities decoded.
+std::string strip_html(std::string_view html);
+}  // namespace detail
+
 }  // namespace bounced

@@ -176,6 +176,68 @@ TEST_CASE("unfolding: a line break and the blanks after it are one space, tabs a
   }
 }
 
+TEST_CASE("HTML text: tags dropped, block tags a line break, entities decoded") {
+  CHECK(detail::strip_html(
+            "<p>Mailbox &lt;full&gt;</p><br>next&nbsp;line &amp; more &#39;x&#39; &bogus; a>b") ==
+        "\nMailbox <full>\n\nnext line & more 'x' &bogus; a>b");
+  // The byte-at-a-time rule, against runs copied whole: texts over a small alphabet
+  // with tags, stray '<' and '>', entities and ampersands at every place.
+  auto reference = [](std::string_view html) {
+    std::string out;
+    bool in_tag = false;
+    for (std::size_t i = 0; i < html.size(); ++i) {
+      const char c = html[i];
+      if (c == '<') {
+        in_tag = true;
+        const std::string_view rest = html.substr(i + 1, 4);
+        for (std::string_view t : {"br", "p", "/p", "div", "/div", "tr", "li"})
+          if (istarts_with(rest, t)) {
+            out.push_back('\n');
+            break;
+          }
+        continue;
+      }
+      if (c == '>' && in_tag) {
+        in_tag = false;
+        continue;
+      }
+      if (in_tag) continue;
+      if (c == '&') {
+        bool done = false;
+        for (auto [name, ch] : {std::pair<std::string_view, char>{"&lt;", '<'},
+                                {"&gt;", '>'},
+                                {"&amp;", '&'},
+                                {"&quot;", '"'},
+                                {"&nbsp;", ' '},
+                                {"&#39;", '\''}})
+          if (!done && istarts_with(html.substr(i), name)) {
+            out.push_back(ch);
+            i += name.size() - 1;
+            done = true;
+          }
+        if (done) continue;
+      }
+      out.push_back(c);
+    }
+    return out;
+  };
+  const std::string_view pieces[] = {
+      "<",     ">",           "&",      "&lt;", "&AMP;",        "&nbsp",
+      "<br>",  "<P class=x>", "</div>", "<li",  "<a href='x'>", "&#39;",
+      "text ", "more text",   "\n"};
+  std::uint32_t seed = 11;
+  auto next = [&](std::uint32_t bound) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % bound;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string html;
+    for (std::uint32_t k = next(12); k > 0; --k) html += pieces[next(std::size(pieces))];
+    CAPTURE(html);
+    CHECK(detail::strip_html(html) == reference(html));
+  }
+}
+
 TEST_CASE("multipart/report is walked into parts; the original's header is kept") {
   std::string raw =
       "From: MAILER-DAEMON@mx.example.net\r\n"
