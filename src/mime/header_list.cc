@@ -14,7 +14,7 @@
 namespace bounced {
 
 void HeaderList::add(std::string name, std::string value) {
-  fields_.push_back({std::move(name), std::move(value)});
+  fields_.emplace_back(std::move(name), std::move(value));
 }
 
 std::string_view HeaderList::get(std::string_view name) const {

@@ -75,7 +75,7 @@ TopHeader read_top_header(std::string_view t) {
   LineEnds ends{t};
   auto add_field = [&] {  // stores the field and empties name and value
     const std::size_t nul = value.find('\0');
-    h.fields.push_back(HeaderField{name, value.substr(0, nul)});
+    h.fields.emplace_back(name, value.substr(0, nul));
     name.clear();
     value.clear();
   };
