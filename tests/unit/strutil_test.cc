@@ -110,6 +110,42 @@ TEST_CASE("is_ascii sees a byte of 0x80 or above anywhere, in 64-byte steps, wor
   }
 }
 
+TEST_CASE("squeeze_spaces: each run of white space is one ' ', none at the ends") {
+  // The byte-at-a-time rule, against sixteen-byte steps: words of 0-30 bytes between
+  // runs of every white space byte, and bytes next to them in ASCII and above 0x7f.
+  auto reference = [](std::string_view v) {
+    std::string out;
+    bool space = false;
+    for (const char c : trim(v)) {
+      if (is_space(c)) {
+        space = true;
+        continue;
+      }
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+    return out;
+  };
+  const std::string_view runs[] = {" ", "  ", "\t", "\n", "\r\n", "\v", "\f", " \n ", "\r"};
+  const std::string_view letters = "ab\x08\x0e\x1f!\xe9\x80";
+  std::uint32_t seed = 3;
+  auto next = [&](std::uint32_t bound) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % bound;
+  };
+  for (int round = 0; round < 4000; ++round) {
+    std::string v;
+    for (std::uint32_t k = next(8); k > 0; --k) {
+      for (std::uint32_t n = next(31); n > 0; --n)
+        v += letters[next(static_cast<std::uint32_t>(letters.size()))];
+      v += runs[next(std::size(runs))];
+    }
+    CAPTURE(v);
+    CHECK(squeeze_spaces(v) == reference(v));
+  }
+}
+
 TEST_CASE("split, trim, squeeze") {
   CHECK(trim("  a b \n") == "a b");
   CHECK(trim("\t\v\f\r\n x\ty \r\n\f\v\t") == "x\ty");  // every white space byte, and only those
