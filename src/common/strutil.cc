@@ -179,6 +179,14 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
       std::memcpy(pad, base, std::min(n, sizeof pad));
       return first_match(0, candidates(pad) & (0xFFFFu >> (15 - last)) & (0xFFFFu << from));
     }
+    // Two steps at a time while the text lasts: one test for both (most have no
+    // candidate at all).
+    for (; i + 31 <= last; i += 32) {
+      const unsigned lo = candidates(base + i), hi = candidates(base + i + 16);
+      if ((lo | hi) == 0) continue;
+      if (const std::size_t p = first_match(i, lo); p != std::string_view::npos) return p;
+      if (const std::size_t p = first_match(i + 16, hi); p != std::string_view::npos) return p;
+    }
     for (; i + 15 <= last; i += 16)
       if (const std::size_t p = first_match(i, candidates(base + i)); p != std::string_view::npos)
         return p;
