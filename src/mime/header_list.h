@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bounced {
@@ -9,6 +10,11 @@ namespace bounced {
 struct HeaderField {
   std::string name;
   std::string value;  // unfolded and trimmed; encoded words not decoded
+  HeaderField() = default;
+  // Built in place from what the caller has (emplace_back: clang 14 has no aggregate
+  // initialisation with parentheses).
+  template <class N, class V>
+  HeaderField(N&& n, V&& v) : name(std::forward<N>(n)), value(std::forward<V>(v)) {}
   bool operator==(const HeaderField&) const = default;
 };
 
