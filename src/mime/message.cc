@@ -48,7 +48,23 @@ bool may_be_structured(const mimetic::Header& header, bool top) {
 }
 }  // namespace bounced::detail
 
+namespace bounced::detail {
+const char* find_boundary(const char* bit, const char* eit, std::string_view word) {
+  if (bit >= eit) return word.empty() ? bit : eit;
+  const void* at = memmem(bit, static_cast<std::size_t>(eit - bit), word.data(), word.size());
+  return at ? static_cast<const char*>(at) : eit;
+}
+}  // namespace bounced::detail
+
 namespace mimetic {
+// The boundary search: glibc's memmem (find_boundary) in place of mimetic's
+// Boyer-Moore, which fills a 256-entry table at each of its calls (one per part).
+template <>
+const char* utils::find_bm<const char*>(const char* bit, const char* eit, const std::string& word,
+                                        const std::random_access_iterator_tag&) {
+  return bounced::detail::find_boundary(bit, eit, word);
+}
+
 template <>
 void IteratorParser<const char*, std::input_iterator_tag>::loadBody() {
   const bool top = m_entityStack.size() == 1;

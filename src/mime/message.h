@@ -49,6 +49,9 @@ struct Message {
 Message read_message(std::string_view raw, bool whole_by_mimetic = false);
 
 namespace detail {
+// The first occurrence of word in [bit, eit), or eit (empty word: bit): mimetic's
+// boundary search for the text read_message gives it.
+const char* find_boundary(const char* bit, const char* eit, std::string_view word);
 // The text of an HTML part: tags dropped, a line break for a tag that starts a line
 // or block (br, p, div, tr, li), the common entities decoded.
 std::string strip_html(std::string_view html);
