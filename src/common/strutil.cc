@@ -10,6 +10,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "common/simd_runs.h"
+
 namespace bounced {
 
 namespace {
@@ -227,27 +229,23 @@ std::string squeeze_spaces(std::string_view s) {
   std::size_t i = 0;
   while (i < t.size()) {
 #if defined(__SSE2__)
-    // Outside a space run, sixteen bytes a step are copied as they are while none is
-    // white space other than ' ' and no ' ' has white space after it (w never passes
-    // i, so the store stays inside out; t is trimmed, so a ' ' has a byte after it).
-    while (!space && i + 17 <= t.size()) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
-      const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i + 1));
-      auto other = [](__m128i v) {  // \t \n \v \f \r: 9 to 13
-        return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
-                             _mm_cmplt_epi8(v, _mm_set1_epi8(14)));
-      };
-      const __m128i blank = _mm_set1_epi8(' ');
-      const __m128i y_white = _mm_or_si128(other(y), _mm_cmpeq_epi8(y, blank));
-      const auto bad = static_cast<unsigned>(_mm_movemask_epi8(
-          _mm_or_si128(other(x), _mm_and_si128(_mm_cmpeq_epi8(x, blank), y_white))));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(w), x);
-      const std::size_t plain = bad ? static_cast<std::size_t>(__builtin_ctz(bad)) : 16;
-      w += plain;
-      i += plain;
-      if (bad) break;
+    // Outside a space run, text is copied as it is while no byte is white space other
+    // than ' ' and no ' ' has white space after it (t is trimmed: a ' ' has a byte
+    // after it; w never passes i).
+    if (!space) {
+      copy_unflagged(t.data(), t.size(), i, w, 1, [](__m128i x, const char* at) {
+        auto other = [](__m128i v) {  // \t \n \v \f \r: 9 to 13
+          return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
+                               _mm_cmplt_epi8(v, _mm_set1_epi8(14)));
+        };
+        const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 1));
+        const __m128i blank = _mm_set1_epi8(' ');
+        const __m128i y_white = _mm_or_si128(other(y), _mm_cmpeq_epi8(y, blank));
+        return _mm_movemask_epi8(
+            _mm_or_si128(other(x), _mm_and_si128(_mm_cmpeq_epi8(x, blank), y_white)));
+      });
+      if (i == t.size()) break;
     }
-    if (i == t.size()) break;
 #endif
     const char c = t[i++];
     if (is_space(c)) {

@@ -3,11 +3,8 @@
 
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "common/limits.h"
+#include "common/simd_runs.h"
 #include "common/strutil.h"
 #include "mime/encoded_word.h"
 
@@ -57,20 +54,12 @@ std::string unfold_lines(std::string_view value) {
   char* w = begin;
   for (std::size_t i = 0; i < value.size(); ++i) {
 #if defined(__SSE2__)
-    // Sixteen bytes a step while none is CR, LF or a tab (w never passes i, so the
-    // store stays inside out).
-    while (i + 16 <= value.size()) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + i));
-      const auto special = static_cast<unsigned>(
-          _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
-                                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))),
-                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')))));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(w), x);
-      const std::size_t plain = special ? static_cast<std::size_t>(__builtin_ctz(special)) : 16;
-      w += plain;
-      i += plain;
-      if (special) break;
-    }
+    // Runs without CR, LF or a tab are copied as they are (w never passes i).
+    copy_unflagged(value.data(), value.size(), i, w, 0, [](__m128i x, const char*) {
+      return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
+                                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))),
+                                            _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
+    });
     if (i == value.size()) break;
 #endif
     char c = value[i];
