@@ -257,18 +257,16 @@ bool is_message_type(std::string_view t) {
 // follows. by_mimetic: mimetic reads it (the reference read_message(raw, true) gives
 // the fuzz target); otherwise read_top_header does, the same fields faster.
 HeaderList returned_header(const std::string& body, bool by_mimetic) {
-  HeaderList out;
   if (by_mimetic) {
     const std::string text = body + "\n\n";
     mimetic::MimeEntity e;
     e.load(text.data(), text.data() + text.size(),
            mimetic::imBody | mimetic::imChildParts | mimetic::imPreamble | mimetic::imEpilogue);
-    out.reserve(e.header().size());
-    for (const auto& f : e.header()) out.add(std::string(f.name()), unfold_owned(f.value()));
-    return out;
+    return convert_header(e.header());
   }
   TopHeader h = read_top_header(body);
   if (h.end == TopHeader::End::kEndOfText) h = read_top_header(body + "\n\n");
+  HeaderList out;
   out.reserve(h.fields.size());
   bool typed = false;
   for (auto& f : h.fields) {
