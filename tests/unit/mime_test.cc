@@ -14,6 +14,7 @@
 #include "mime/header_list.h"
 #include "mime/message.h"
 #include "mime/top_header.h"
+#include "test_random.h"
 
 using namespace bounced;
 
@@ -52,11 +53,7 @@ TEST_CASE("sanitize_utf8: ASCII runs of every length between NULs, valid and bro
       {"\xFF", "\xEF\xBF\xBD"},
       {"\x80", "\xEF\xBF\xBD"},
       {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD"}};  // an overlong '/'
-  std::uint32_t seed = 7;
-  auto next = [&](std::uint32_t bound) {
-    seed = seed * 1664525u + 1013904223u;
-    return (seed >> 8) % bound;
-  };
+  TestRandom next{7};
   for (int round = 0; round < 3000; ++round) {
     std::string in, want;
     while (in.size() < 80) {
@@ -159,11 +156,7 @@ TEST_CASE("unfolding: a line break and the blanks after it are one space, tabs a
     return std::string(trim(out));
   };
   const std::string_view breaks[] = {" ", "\t", "\n", "\r\n", "\n\t", "\n  ", "\r", "\n\n ", " \n"};
-  std::uint32_t seed = 7;
-  auto next = [&](std::uint32_t bound) {
-    seed = seed * 1664525u + 1013904223u;
-    return (seed >> 8) % bound;
-  };
+  TestRandom next{7};
   for (int round = 0; round < 3000; ++round) {
     std::string v;  // runs of text of 0-40 bytes between breaks
     for (std::uint32_t piece = next(6); piece > 0; --piece) {
@@ -226,11 +219,7 @@ TEST_CASE("HTML text: tags dropped, block tags a line break, entities decoded") 
       "<",     ">",           "&",      "&lt;", "&AMP;",        "&nbsp",
       "<br>",  "<P class=x>", "</div>", "<li",  "<a href='x'>", "&#39;",
       "text ", "more text",   "\n"};
-  std::uint32_t seed = 11;
-  auto next = [&](std::uint32_t bound) {
-    seed = seed * 1664525u + 1013904223u;
-    return (seed >> 8) % bound;
-  };
+  TestRandom next{11};
   for (int round = 0; round < 3000; ++round) {
     std::string html;
     for (std::uint32_t k = next(12); k > 0; --k) html += pieces[next(std::size(pieces))];
@@ -406,11 +395,7 @@ TEST_CASE("the top header is read as mimetic reads it, quirks included") {
 TEST_CASE("the boundary search finds what mimetic's Boyer-Moore finds") {
   // read_message gives mimetic const char* iterators, for which the search is
   // find_boundary (memmem); string iterators still get mimetic's own.
-  std::uint32_t seed = 5;
-  auto next = [&](std::uint32_t bound) {
-    seed = seed * 1664525u + 1013904223u;
-    return (seed >> 8) % bound;
-  };
+  TestRandom next{5};
   const std::string_view alphabet = "--ab\n";
   for (int round = 0; round < 5000; ++round) {
     std::string hay, word = "--";

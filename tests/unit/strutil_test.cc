@@ -1,3 +1,5 @@
+#include "common/strutil.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -7,7 +9,7 @@
 #include <utility>
 
 #include "common/json.h"
-#include "common/strutil.h"
+#include "test_random.h"
 
 using namespace bounced;
 
@@ -40,11 +42,7 @@ TEST_CASE("ifind finds what a byte-by-byte search finds, at every length and off
     return std::string_view::npos;
   };
   const std::string_view alphabet = "aAbB@`[{ 9\xe9";
-  std::uint32_t seed = 12345;
-  auto next = [&](std::uint32_t bound) {
-    seed = seed * 1664525u + 1013904223u;
-    return (seed >> 8) % bound;
-  };
+  TestRandom next{12345};
   auto random_text = [&](std::size_t len) {
     std::string s;
     for (std::size_t i = 0; i < len; ++i) s.push_back(alphabet[next(static_cast<std::uint32_t>(alphabet.size()))]);
@@ -129,11 +127,7 @@ TEST_CASE("squeeze_spaces: each run of white space is one ' ', none at the ends"
   };
   const std::string_view runs[] = {" ", "  ", "\t", "\n", "\r\n", "\v", "\f", " \n ", "\r"};
   const std::string_view letters = "ab\x08\x0e\x1f!\xe9\x80";
-  std::uint32_t seed = 3;
-  auto next = [&](std::uint32_t bound) {
-    seed = seed * 1664525u + 1013904223u;
-    return (seed >> 8) % bound;
-  };
+  TestRandom next{3};
   for (int round = 0; round < 4000; ++round) {
     std::string v;
     for (std::uint32_t k = next(8); k > 0; --k) {
