@@ -8,7 +8,6 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -16,32 +15,21 @@
 
 #include "classify/classifier.h"
 #include "classify/rule_loader.h"
-#include "common/allocator.h"
 #include "common/literal_set.h"
 #include "common/paths.h"
 #include "ingest/sources.h"
+#include "machine.h"
 #include "mime/message.h"
 #include "parse/parser.h"
 #include "report/record.h"
 
 using namespace bounced;
+using bounced::bench::add_machine;
+using bounced::bench::machine_line;
+using bounced::bench::num;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown";
-}
-
-void machine(bool json) {
-  if (!json)
-    std::cout << "machine: " << std::thread::hardware_concurrency() << " cores, " << cpu_model() << "; "
-              << bounced::allocator_name() << "\n";
-}
 
 std::vector<std::string> load_dir(const std::string& dir) {
   std::vector<std::string> msgs;
@@ -152,11 +140,21 @@ int bench_parse(const std::string& dir, int threads, bool json, bool fresh) {
   double n = static_cast<double>(msgs.size()) * rounds;
   double mb = static_cast<double>(bytes) * rounds / 1e6;
   if (json) {
-    std::cout << "{\"bench\":\"parse\",\"allocator\":\"" << bounced::allocator_name() << "\",\"fresh\":" << (fresh ? "true" : "false") << ",\"messages\":" << msgs.size() << ",\"rules\":" << nrules
-              << ",\"msgs_per_s_1core\":" << n / s1 << ",\"mb_per_s_1core\":" << mb / s1
-              << ",\"threads\":" << threads << ",\"msgs_per_s_all\":" << n / sn << "}\n";
+    JsonObject o;
+    o.add("bench", "parse");
+    add_machine(o);
+    o.add_raw("fresh", fresh ? "true" : "false")
+        .add_raw("messages", std::to_string(msgs.size()))
+        .add_raw("passes", std::to_string(rounds))
+        .add_raw("rules", std::to_string(nrules))
+        .add_raw("msgs_per_s_1core", num(n / s1))
+        .add_raw("mb_per_s_1core", num(mb / s1))
+        .add_raw("threads", std::to_string(threads))
+        .add_raw("msgs_per_s_all", num(n / sn))
+        .add_raw("mb_per_s_all", num(mb / sn));
+    std::cout << std::move(o).str() << "\n";
   } else {
-    machine(false);
+    std::cout << machine_line() << "\n";
     std::cout << "parse+classify " << msgs.size() << " messages x" << rounds << " (" << nrules << " rules"
               << (fresh ? ", every pass on freshly altered copies" : "") << ")\n"
               << "  1 core:    " << static_cast<long>(n / s1) << " msg/s, " << mb / s1 << " MB/s\n"
@@ -189,15 +187,22 @@ int bench_large(bool json) {
   auto classifier = shipped(nrules);
   ParseOptions opt;
   opt.classifier = classifier.get();
-  if (!json) machine(false);
+  if (!json) std::cout << machine_line() << "\n";
   for (std::size_t mb : {1, 15, 50}) {
     std::string m = big_bounce(mb << 20);
     auto t0 = Clock::now();
     auto res = parse_message(m, opt);
     double s = seconds_since(t0);
-    if (json)
-      std::cout << "{\"bench\":\"large\",\"mb\":" << mb << ",\"seconds\":" << s << ",\"rows\":" << res.report.recipients.size() << "}\n";
-    else
+    if (json) {
+      JsonObject o;
+      o.add("bench", "large");
+      add_machine(o);
+      o.add_raw("mb", std::to_string(mb))
+          .add_raw("bytes", std::to_string(m.size()))
+          .add_raw("seconds", num(s))
+          .add_raw("rows", std::to_string(res.report.recipients.size()));
+      std::cout << std::move(o).str() << "\n";
+    } else
       std::cout << "  " << mb << " MB bounce: " << s * 1000 << " ms (" << res.report.recipients.size() << " row)\n";
   }
   return 0;
@@ -247,10 +252,17 @@ int bench_rules(const std::string& dir, bool json) {
   double us1 = time_with(base.rules);
   double us10 = time_with(big);
   if (json) {
-    std::cout << "{\"bench\":\"rules\",\"rules\":" << n0 << ",\"us_per_recipient\":" << us1
-              << ",\"rules_x10\":" << big.size() << ",\"us_per_recipient_x10\":" << us10 << "}\n";
+    JsonObject o;
+    o.add("bench", "rules");
+    add_machine(o);
+    o.add_raw("recipients", std::to_string(facts.size()))
+        .add_raw("rules", std::to_string(n0))
+        .add_raw("us_per_recipient", num(us1))
+        .add_raw("rules_x10", std::to_string(big.size()))
+        .add_raw("us_per_recipient_x10", num(us10));
+    std::cout << std::move(o).str() << "\n";
   } else {
-    machine(false);
+    std::cout << machine_line() << "\n";
     std::cout << "classify " << facts.size() << " recipients\n"
               << "  " << n0 << " rules:  " << us1 << " us per recipient\n"
               << "  " << big.size() << " rules: " << us10 << " us per recipient (" << us10 / us1 << "x)\n";
@@ -260,15 +272,18 @@ int bench_rules(const std::string& dir, bool json) {
 
 }  // namespace
 
-int bench_fill(const std::string& db, std::uint64_t n);
-int bench_ingest(const std::string& sock, int clients, int count);
-int bench_query(const std::string& sock, int clients, double seconds, std::uint64_t n, int batch, bool one_thread);
+int bench_fill(const std::string& db, std::uint64_t n, bool json);
+int bench_ingest(const std::string& sock, int clients, int count, bool json);
+int bench_query(const std::string& sock, int clients, double seconds, std::uint64_t n, int batch,
+                bool one_thread, double rate, bool json);
 
 int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   bool json = false;
   bool fresh = false;
   bool one_thread = false;
+  double rate = 0;
+  bool ping = false;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::string> rest;
   g_matcher.cache_dir = default_cache_dir();
@@ -276,6 +291,10 @@ int main(int argc, char** argv) {
     if (a[i] == "--json") json = true;
     else if (a[i] == "--fresh") fresh = true;
     else if (a[i] == "--one-thread") one_thread = true;
+    else if (a[i] == "--rate" && i + 1 < a.size())
+      rate = std::stod(a[++i]);
+    else if (a[i] == "--ping")
+      ping = true;
     else if (a[i] == "--re2") g_matcher.hyperscan = false;
     else if (a[i] == "--hyperscan") g_matcher.hyperscan_texts = 0;
     else if (a[i] == "--threads" && i + 1 < a.size()) threads = std::stoi(a[++i]);
@@ -285,12 +304,17 @@ int main(int argc, char** argv) {
   if (rest.size() >= 2 && rest[0] == "parse") return bench_parse(rest[1], threads, json, fresh);
   if (rest.size() >= 1 && rest[0] == "large") return bench_large(json);
   if (rest.size() >= 2 && rest[0] == "rules") return bench_rules(rest[1], json);
-  if (rest.size() == 3 && rest[0] == "fill") return bench_fill(rest[1], std::stoull(rest[2]));
-  if (rest.size() == 4 && rest[0] == "ingest") return bench_ingest(rest[1], std::stoi(rest[2]), std::stoi(rest[3]));
+  if (rest.size() == 3 && rest[0] == "fill") return bench_fill(rest[1], std::stoull(rest[2]), json);
+  if (rest.size() == 4 && rest[0] == "ingest")
+    return bench_ingest(rest[1], std::stoi(rest[2]), std::stoi(rest[3]), json);
   if (rest.size() >= 5 && rest[0] == "query")
-    return bench_query(rest[1], std::stoi(rest[2]), std::stod(rest[3]), std::stoull(rest[4]), rest.size() > 5 ? std::stoi(rest[5]) : 1,
-                       one_thread);
-  std::cerr << "usage: bounced_bench parse DIR [--threads N] [--fresh] [--re2 | --hyperscan] [--json] | large [--json] | rules DIR [--re2 | --hyperscan] [--json]\n"
-               "       bounced_bench fill DB N | ingest SOCKET CLIENTS COUNT | query SOCKET CLIENTS SECONDS N [BATCH] [--one-thread]\n";
+    return bench_query(rest[1], std::stoi(rest[2]), std::stod(rest[3]), std::stoull(rest[4]),
+                       ping ? 0 : (rest.size() > 5 ? std::max(1, std::stoi(rest[5])) : 1),
+                       one_thread, rate, json);
+  std::cerr << "usage: bounced_bench parse DIR [--threads N] [--fresh] [--re2 | --hyperscan] "
+               "[--json] | large [--json] | rules DIR [--re2 | --hyperscan] [--json]\n"
+               "       bounced_bench fill DB N [--json] | ingest SOCKET CLIENTS COUNT [--json]\n"
+               "       bounced_bench query SOCKET CLIENTS SECONDS N [BATCH] [--one-thread | --rate "
+               "REQUESTS_PER_S] [--ping] [--json]\n";
   return 64;
 }

@@ -5,9 +5,15 @@
 //   bounced_bench ingest SOCKET CLIENTS COUNT  COUNT reports from CLIENTS concurrent clients
 //   bounced_bench query SOCKET CLIENTS SECONDS N [BATCH]  STATUS requests for random addresses
 //                                              (one thread per client; with --one-thread,
-//                                              one epoll thread drives all the connections)
+//                                              one epoll thread drives all the connections;
+//                                              with --rate R, that thread offers R requests
+//                                              a second whatever the answers' pace; with
+//                                              --ping, PING requests: the socket alone)
+// Each prints the machine; with --json, one JSON line per figure set. ingest and query
+// also print the daemon's memory (VmRSS, VmHWM), read through the socket's peer.
 #include <sqlite3.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -15,16 +21,23 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstring>
+#include <deque>
 #include <iostream>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "machine.h"
 #include "store/sqlite_store.h"
 
 using namespace bounced;
+using bounced::bench::add_machine;
+using bounced::bench::daemon_memory;
+using bounced::bench::machine_line;
+using bounced::bench::num;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -90,7 +103,7 @@ std::string report(std::uint64_t n) {
 
 }  // namespace
 
-int bench_fill(const std::string& db, std::uint64_t n) {
+int bench_fill(const std::string& db, std::uint64_t n, bool json) {
   { SqliteStore s(db, CountingPolicy{}); }  // create and migrate
   sqlite3* h = nullptr;
   sqlite3_open(db.c_str(), &h);
@@ -125,7 +138,7 @@ int bench_fill(const std::string& db, std::uint64_t n) {
     }
     if (i % 1000000 == 999999) {
       sqlite3_exec(h, "COMMIT; BEGIN", nullptr, nullptr, nullptr);
-      std::cerr << "  " << (i + 1) << " addresses\n";
+      if (!json) std::cerr << "  " << (i + 1) << " addresses\n";
     }
   }
   sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr);
@@ -143,12 +156,48 @@ int bench_fill(const std::string& db, std::uint64_t n) {
       fclose(fp);
     }
   }
-  std::cout << "fill: " << n << " addresses in " << s << " s; store " << bytes / 1048576 << " MiB, "
-            << static_cast<double>(bytes) / static_cast<double>(n) << " bytes per address\n";
+  const double per =
+      static_cast<double>(bytes) / static_cast<double>(std::max<std::uint64_t>(1, n));
+  if (json) {
+    JsonObject o;
+    o.add("bench", "fill");
+    add_machine(o);
+    o.add_raw("addresses", std::to_string(n))
+        .add_raw("seconds", num(s))
+        .add_raw("store_bytes", std::to_string(bytes))
+        .add_raw("bytes_per_address", num(per));
+    std::cout << std::move(o).str() << "\n";
+  } else {
+    std::cout << machine_line() << "\n"
+              << "fill: " << n << " addresses in " << s << " s; store " << bytes / 1048576
+              << " MiB, " << per << " bytes per address\n";
+  }
   return 0;
 }
 
-int bench_ingest(const std::string& sock, int clients, int count) {
+namespace {
+
+// The daemon's memory as the benchmark leaves it, through a connection of its own.
+void add_daemon_memory(const std::string& sock, JsonObject* o) {
+  const int fd = connect_unix(sock);
+  if (fd < 0) return;
+  const bench::DaemonMemory m = daemon_memory(fd);
+  close(fd);
+  if (m.pid == 0 || m.peak_kib == 0) {
+    if (!o) std::cout << "daemon memory: not readable (/proc of the daemon's process)\n";
+    return;
+  }
+  if (o)
+    o->add_raw("daemon_rss_kib", std::to_string(m.rss_kib))
+        .add_raw("daemon_peak_rss_kib", std::to_string(m.peak_kib));
+  else
+    std::cout << "daemon (pid " << m.pid << "): RSS " << m.rss_kib / 1024 << " MB, peak "
+              << m.peak_kib / 1024 << " MB\n";
+}
+
+}  // namespace
+
+int bench_ingest(const std::string& sock, int clients, int count, bool json) {
   std::atomic<int> next{0}, errors{0};
   std::vector<std::vector<double>> lat(static_cast<std::size_t>(clients));
   const std::uint64_t base = static_cast<std::uint64_t>(std::time(nullptr)) * 1000000;
@@ -175,38 +224,116 @@ int bench_ingest(const std::string& sock, int clients, int count) {
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   std::vector<double> all;
   for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
-  std::cout << "ingest: " << count << " reports, " << clients << " clients: " << static_cast<long>(count / secs)
-            << " reports/s durable; ack p50 " << pct(all, 0.5) << " ms, p99 " << pct(all, 0.99) << " ms; errors "
-            << errors << "\n";
+  if (json) {
+    JsonObject o;
+    o.add("bench", "ingest");
+    add_machine(o);
+    o.add_raw("clients", std::to_string(clients))
+        .add_raw("reports", std::to_string(count))
+        .add_raw("reports_per_s", num(std::round(count / secs)))
+        .add_raw("ack_p50_ms", num(pct(all, 0.5)))
+        .add_raw("ack_p99_ms", num(pct(all, 0.99)))
+        .add_raw("errors", std::to_string(errors.load()));
+    add_daemon_memory(sock, &o);
+    std::cout << std::move(o).str() << "\n";
+  } else {
+    std::cout << machine_line() << "\n"
+              << "ingest: " << count << " reports, " << clients
+              << " clients: " << static_cast<long>(count / secs) << " reports/s durable; ack p50 "
+              << pct(all, 0.5) << " ms, p99 " << pct(all, 0.99) << " ms; errors " << errors << "\n";
+    add_daemon_memory(sock, nullptr);
+  }
   return errors ? 1 : 0;
 }
 
-void report_query(const char* driver, int clients, int batch, std::uint64_t n, double seconds, long answers,
-                  std::vector<double>& all, long errors) {
-  std::cout << "query (" << driver << "): " << clients << " clients, batch " << batch << ", " << n << " addresses: "
-            << static_cast<long>(static_cast<double>(answers) / seconds) << " answers/s; request p50 " << pct(all, 0.5)
-            << " ms, p99 " << pct(all, 0.99) << " ms, p99.9 " << pct(all, 0.999) << " ms; errors " << errors << "\n";
+namespace {
+
+// A STATUS request for batch random addresses of the n the fill wrote; batch 0 (--ping)
+// is a PING, answered without the store: what the socket round trip alone costs.
+std::string request(int batch, std::uint64_t n, std::mt19937_64& rng) {
+  if (batch == 0) return "PING\n";
+  std::string req = "STATUS";
+  for (int k = 0; k < batch; ++k) req.append(" ").append(address(rng() % n));
+  return req + "\n";
 }
 
-// All connections from one thread: each has one request outstanding and sends the next
-// as soon as its answer is complete. The load generator then costs one thread, not
+struct QueryRun {
+  const char* driver;
+  int clients;
+  int batch;
+  std::uint64_t n;
+  double seconds;
+  double rate;  // requests offered a second; 0: each client sends when answered
+  long answers;
+  long errors;
+  std::vector<double>* late = nullptr;  // with a rate: how late each request was sent (ms)
+};
+
+void report_query(const std::string& sock, const QueryRun& r, std::vector<double>& lat, bool json) {
+  const double per_s = std::round(static_cast<double>(r.answers) / r.seconds);
+  if (json) {
+    JsonObject o;
+    o.add("bench", r.batch == 0 ? "ping" : "query");
+    add_machine(o);
+    o.add("driver", r.driver)
+        .add_raw("clients", std::to_string(r.clients))
+        .add_raw("batch", std::to_string(r.batch))
+        .add_raw("addresses", std::to_string(r.n))
+        .add_raw("seconds", num(r.seconds));
+    if (r.rate > 0) o.add_raw("offered_requests_per_s", num(r.rate));
+    if (r.late) o.add_raw("send_late_p99_ms", num(pct(*r.late, 0.99)));
+    o.add_raw("answers_per_s", num(per_s))
+        .add_raw("requests", std::to_string(lat.size()))
+        .add_raw("p50_ms", num(pct(lat, 0.5)))
+        .add_raw("p99_ms", num(pct(lat, 0.99)))
+        .add_raw("p999_ms", num(pct(lat, 0.999)))
+        .add_raw("errors", std::to_string(r.errors));
+    add_daemon_memory(sock, &o);
+    std::cout << std::move(o).str() << "\n";
+    return;
+  }
+  std::cout << machine_line() << "\n"
+            << (r.batch == 0 ? "ping (" : "query (") << r.driver << "): " << r.clients
+            << " clients";
+  if (r.batch > 0) std::cout << ", batch " << r.batch << ", " << r.n << " addresses";
+  if (r.rate > 0) std::cout << ", " << static_cast<long>(r.rate) << " requests/s offered";
+  std::cout << ": " << static_cast<long>(per_s) << " answers/s; request p50 " << pct(lat, 0.5)
+            << " ms, p99 " << pct(lat, 0.99) << " ms, p99.9 " << pct(lat, 0.999) << " ms; errors "
+            << r.errors << "\n";
+  if (r.late)
+    std::cout << "  requests sent late by the generator itself (included above): p50 "
+              << pct(*r.late, 0.5) << " ms, p99 " << pct(*r.late, 0.99) << " ms\n";
+  add_daemon_memory(sock, nullptr);
+}
+
+// All connections from one thread, so that the load generator costs one thread, not
 // CLIENTS threads contending for the same cores as the daemon.
-int bench_query_one_thread(const std::string& sock, int clients, double seconds, std::uint64_t n, int batch) {
+// Without a rate, each connection has one request outstanding and sends the next as
+// soon as its answer is complete (the most the daemon answers; the latency is then
+// mostly the queue of the other connections' requests). With a rate, requests are
+// offered at that rate whatever the answers' pace (an open loop: arrivals of a Poisson
+// process, the sum of many independent clients, with a fixed seed), each to the next
+// connection in turn, sent even while that connection's previous answer is awaited;
+// a request's latency counts from the moment it was due, so a late answer or a late
+// send (the generator's own delay) is never left out of the figures.
+int bench_query_one_thread(const std::string& sock, int clients, double seconds, std::uint64_t n,
+                           int batch, double rate, bool json) {
   struct Conn {
     int fd = -1;
-    Clock::time_point sent;
+    std::deque<Clock::time_point> due;  // of the requests sent and not yet answered
     std::string in;
   };
   std::mt19937_64 rng(7919);
+  std::exponential_distribution<double> gap(rate > 0 ? rate : 1.0);
   std::vector<Conn> conns(static_cast<std::size_t>(clients));
   const int ep = epoll_create1(EPOLL_CLOEXEC);
   long answers = 0, errors = 0;
-  std::vector<double> lat;
-  auto send_next = [&](Conn& c) {
-    std::string req = "STATUS";
-    for (int k = 0; k < batch; ++k) req.append(" ").append(address(rng() % n));
-    req += "\n";
-    c.sent = Clock::now();
+  std::vector<double> lat, late;
+  auto send_next = [&](Conn& c, Clock::time_point due) {
+    const std::string req = request(batch, n, rng);
+    c.due.push_back(due);
+    if (rate > 0)
+      late.push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
     return send_all(c.fd, req);
   };
   for (std::size_t i = 0; i < conns.size(); ++i) {
@@ -214,16 +341,39 @@ int bench_query_one_thread(const std::string& sock, int clients, double seconds,
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = i;
-    if (conns[i].fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev) != 0 || !send_next(conns[i])) {
+    if (conns[i].fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev) != 0 ||
+        (rate <= 0 && !send_next(conns[i], Clock::now()))) {
       std::cerr << "cannot connect to " << sock << "\n";
       return 1;
     }
   }
-  const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  if (rate > 0)
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // wake at the due time, not up to 50 us after
+  const auto start = Clock::now();
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  auto next_due = start;
+  std::size_t next_conn = 0;
   std::vector<epoll_event> events(conns.size());
   char chunk[65536];
-  while (Clock::now() < end && errors == 0) {
-    const int k = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+  while (errors == 0) {
+    auto now = Clock::now();
+    if (now >= end) break;
+    timespec wait{0, 100'000'000};
+    if (rate > 0) {
+      for (; next_due <= now && next_due < end; now = Clock::now()) {
+        Conn& c = conns[next_conn++ % conns.size()];
+        if (!send_next(c, next_due)) ++errors;
+        next_due +=
+            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(gap(rng)));
+      }
+      const auto ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::min(next_due, end) - now)
+              .count();
+      wait =
+          timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    }
+    const int k = epoll_pwait2(ep, events.data(), static_cast<int>(events.size()), &wait, nullptr);
     for (int e = 0; e < k; ++e) {
       Conn& c = conns[events[static_cast<std::size_t>(e)].data.u64];
       const ssize_t got = recv(c.fd, chunk, sizeof chunk, 0);
@@ -232,23 +382,43 @@ int bench_query_one_thread(const std::string& sock, int clients, double seconds,
         continue;
       }
       c.in.append(chunk, static_cast<std::size_t>(got));
-      const std::size_t nl = c.in.find('\n');
-      if (nl == std::string::npos) continue;
-      if (!c.in.starts_with("OK")) ++errors;
-      c.in.erase(0, nl + 1);
-      lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - c.sent).count());
-      answers += batch;
-      if (!send_next(c)) ++errors;
+      std::size_t used = 0;
+      for (std::size_t nl; (nl = c.in.find('\n', used)) != std::string::npos; used = nl + 1) {
+        if (c.due.empty() || c.in.compare(used, 2, "OK") != 0) {
+          ++errors;
+          break;
+        }
+        lat.push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - c.due.front()).count());
+        c.due.pop_front();
+        answers += std::max(batch, 1);
+        if (rate <= 0 && !send_next(c, Clock::now())) ++errors;
+      }
+      c.in.erase(0, used);
     }
   }
-  for (auto& c : conns) close(c.fd);
+  // With a rate, requests still unanswered at the end count with the time they have waited so far.
+  const auto stop = Clock::now();
+  for (auto& c : conns) {
+    if (rate > 0)
+      for (const auto& d : c.due)
+        lat.push_back(std::chrono::duration<double, std::milli>(stop - d).count());
+    close(c.fd);
+  }
   close(ep);
-  report_query("one thread", clients, batch, n, seconds, answers, lat, errors);
+  report_query(
+      sock,
+      {"one thread", clients, batch, n, seconds, rate, answers, errors, rate > 0 ? &late : nullptr},
+      lat, json);
   return errors ? 1 : 0;
 }
 
-int bench_query(const std::string& sock, int clients, double seconds, std::uint64_t n, int batch, bool one_thread) {
-  if (one_thread) return bench_query_one_thread(sock, clients, seconds, n, batch);
+}  // namespace
+
+int bench_query(const std::string& sock, int clients, double seconds, std::uint64_t n, int batch,
+                bool one_thread, double rate, bool json) {
+  if (one_thread || rate > 0)
+    return bench_query_one_thread(sock, clients, seconds, n, batch, rate, json);
   std::atomic<bool> stop{false};
   std::atomic<long> answers{0}, errors{0};
   std::vector<std::vector<double>> lat(static_cast<std::size_t>(clients));
@@ -263,16 +433,14 @@ int bench_query(const std::string& sock, int clients, double seconds, std::uint6
       }
       std::string buf, line;
       while (!stop) {
-        std::string req = "STATUS";
-        for (int k = 0; k < batch; ++k) req.append(" ").append(address(rng() % n));
-        req += "\n";
+        const std::string req = request(batch, n, rng);
         auto s = Clock::now();
         if (!send_all(fd, req) || !read_line(fd, buf, line) || !line.starts_with("OK")) {
           ++errors;
           break;
         }
         lat[static_cast<std::size_t>(c)].push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
-        answers += batch;
+        answers += std::max(batch, 1);
       }
       close(fd);
     });
@@ -282,6 +450,8 @@ int bench_query(const std::string& sock, int clients, double seconds, std::uint6
   for (auto& t : ts) t.join();
   std::vector<double> all;
   for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
-  report_query("a thread per client", clients, batch, n, seconds, answers.load(), all, errors.load());
+  report_query(
+      sock, {"a thread per client", clients, batch, n, seconds, 0, answers.load(), errors.load()},
+      all, json);
   return errors ? 1 : 0;
 }
