@@ -105,8 +105,12 @@ int main(int argc, char** argv) {
     return 78;
   }
 
+  // Read connections keep their snapshot between requests while nothing was written
+  // (store/snapshot_gate.h); only this process writes, through the writer below.
+  SnapshotGate gate;
   std::unique_ptr<SqliteStore> writer_store;
   std::unique_ptr<ReaderPool> readers;
+  bool writable = true;
   const unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   try {
     writer_store = std::make_unique<SqliteStore>(opt.db, opt.policy);
@@ -122,6 +126,7 @@ int main(int argc, char** argv) {
       return 73;
     }
     spdlog::error("store: {}: cannot write ({}); serving queries only, ingests answer 75", opt.db, e.what());
+    writable = false;
     try {
       writer_store = std::make_unique<SqliteStore>(opt.db, opt.policy, true);
     } catch (const std::exception& e2) {
@@ -129,14 +134,17 @@ int main(int argc, char** argv) {
       return 73;
     }
   }
+  if (writable) writer_store->use_gate(&gate);
   try {
-    readers = std::make_unique<ReaderPool>(opt.db, opt.policy, threads);
+    readers = std::make_unique<ReaderPool>(opt.db, opt.policy, threads, &gate);
   } catch (const std::exception& e) {
     spdlog::critical("store: {}", e.what());
     return 73;
   }
-  Writer writer(*writer_store, opt.max_group);
   IoPool loops(threads);
+  Writer writer(*writer_store, opt.max_group, &gate, [&loops, &readers] {
+    loops.post_each([&readers] { readers->local().release_snapshot(); });
+  });
   Server server(loops, opt.server, *readers, writer, classifier);
   std::unique_ptr<SocketmapServer> socketmap;
   auto secure = [&](const std::string& path, const std::string& group) -> bool {

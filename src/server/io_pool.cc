@@ -30,6 +30,10 @@ void IoPool::run(const std::function<void(std::size_t)>& on_thread_start) {
   for (auto& t : threads) t.join();
 }
 
+void IoPool::post_each(const std::function<void()>& fn) {
+  for (auto& l : loops_) boost::asio::post(*l, fn);
+}
+
 void IoPool::stop() {
   for (auto& k : keep_) k.reset();
   for (auto& l : loops_) l->stop();

@@ -28,6 +28,8 @@ class IoPool {
   // Runs every loop, loop i on its own thread after on_thread_start(i) (loop 0 on the
   // calling thread), until stop(); returns when all have finished.
   void run(const std::function<void(std::size_t)>& on_thread_start);
+  // Runs fn once on every loop's thread (queued behind what each loop has to do).
+  void post_each(const std::function<void()>& fn);
   void stop();
 
  private:

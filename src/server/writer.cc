@@ -6,7 +6,12 @@
 
 namespace bounced {
 
-Writer::Writer(Store& store, std::size_t max_group) : store_(store), max_group_(max_group) {
+Writer::Writer(Store& store, std::size_t max_group, SnapshotGate* gate,
+               std::function<void()> release_readers)
+    : store_(store),
+      max_group_(max_group),
+      gate_(gate),
+      release_readers_(std::move(release_readers)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -30,6 +35,14 @@ void Writer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+// After a job, committed or not, and before it is answered: no read connection keeps
+// a snapshot from before it.
+void Writer::written() {
+  if (!gate_) return;
+  gate_->committed();
+  if (release_readers_ && gate_->yield.load(std::memory_order_relaxed)) release_readers_();
+}
+
 void Writer::run() {
   for (;;) {
     std::vector<WriteJob> group;
@@ -48,24 +61,34 @@ void Writer::run() {
       }
     }
     if (group.size() == 1 && group.front().task) {
+      std::string error;
       try {
         group.front().task(store_);
-        group.front().done(nullptr, {});
       } catch (const std::exception& e) {
-        group.front().done(nullptr, e.what());
+        error = e.what();
+        if (error.empty()) error = "write failed";
       }
+      written();
+      group.front().done(nullptr, error);
       continue;
     }
     std::vector<IngestItem> items;
     items.reserve(group.size());
     for (const auto& j : group) items.push_back({&j.raw, &j.report, j.flag});
+    std::vector<IngestOutcome> outcomes;
+    std::string error;
     try {
-      auto outcomes = store_.ingest(items, static_cast<std::int64_t>(std::time(nullptr)));
+      outcomes = store_.ingest(items, static_cast<std::int64_t>(std::time(nullptr)));
       ++commits_;
-      for (std::size_t i = 0; i < group.size(); ++i) group[i].done(&outcomes[i], {});
     } catch (const std::exception& e) {
-      for (auto& j : group) j.done(nullptr, e.what());
+      error = e.what();
+      if (error.empty()) error = "commit failed";
     }
+    written();
+    if (error.empty())
+      for (std::size_t i = 0; i < group.size(); ++i) group[i].done(&outcomes[i], {});
+    else
+      for (auto& j : group) j.done(nullptr, error);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "store/snapshot_gate.h"
 #include "store/store.h"
 
 namespace bounced {
@@ -27,7 +28,11 @@ struct WriteJob {
 
 class Writer {
  public:
-  Writer(Store& store, std::size_t max_group);
+  // With a gate, the writer moves its generation on after every job, before the job
+  // is answered; while the gate asks read connections to yield, release_readers is
+  // called too (so that idle ones let go of their snapshots).
+  Writer(Store& store, std::size_t max_group, SnapshotGate* gate = nullptr,
+         std::function<void()> release_readers = {});
   ~Writer();
   void submit(WriteJob job);
   // Finishes queued jobs, then stops the thread.
@@ -36,8 +41,11 @@ class Writer {
 
  private:
   void run();
+  void written();
   Store& store_;
   std::size_t max_group_;
+  SnapshotGate* gate_;
+  std::function<void()> release_readers_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<WriteJob> queue_;

@@ -12,7 +12,8 @@ namespace {
 thread_local std::size_t t_reader_index = 0;
 }
 
-ReaderPool::ReaderPool(const std::string& db, const CountingPolicy& policy, std::size_t threads) {
+ReaderPool::ReaderPool(const std::string& db, const CountingPolicy& policy, std::size_t threads,
+                       SnapshotGate* gate) {
   const std::size_t n = std::max<std::size_t>(1, threads);
   // One page-cache budget shared by the readers (the OS page cache holds the rest), so
   // the daemon's memory does not grow with the number of cores.
@@ -20,6 +21,7 @@ ReaderPool::ReaderPool(const std::string& db, const CountingPolicy& policy, std:
   for (std::size_t i = 0; i < n; ++i) {
     auto store = std::make_unique<SqliteStore>(db, policy, true);
     store->set_cache_kib(kib);
+    if (gate) store->use_gate(gate);
     stores_.push_back(std::move(store));
   }
 }

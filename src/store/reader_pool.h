@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "store/snapshot_gate.h"
 #include "store/store.h"
 
 namespace bounced {
@@ -16,8 +17,10 @@ class ReaderPool {
  public:
   static constexpr std::size_t kReadCacheKib = 32 * 1024;  // shared by all read connections
 
-  // Opens `threads` read-only connections to db (at least one).
-  ReaderPool(const std::string& db, const CountingPolicy& policy, std::size_t threads);
+  // Opens `threads` read-only connections to db (at least one); with a gate, each
+  // keeps its read transaction between requests while the gate allows.
+  ReaderPool(const std::string& db, const CountingPolicy& policy, std::size_t threads,
+             SnapshotGate* gate = nullptr);
   // Takes ready stores (tests); one per thread.
   explicit ReaderPool(std::vector<std::unique_ptr<Store>> stores);
   ReaderPool(const ReaderPool&) = delete;

@@ -103,7 +103,7 @@ std::string domain_of(const std::string& a) {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, CountingPolicy policy, bool read_only)
-    : policy_(std::move(policy)) {
+    : policy_(std::move(policy)), read_only_(read_only) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
@@ -135,6 +135,7 @@ SqliteStore::SqliteStore(const std::string& path, CountingPolicy policy, bool re
 }
 
 SqliteStore::~SqliteStore() {
+  release_snapshot();
   stmts_.clear();
   if (db_) sqlite3_close(db_);
 }
@@ -185,6 +186,89 @@ SqliteStore::Stmt& SqliteStore::stmt(const char* sql) {
     if (k == sql) return *s;
   stmts_.emplace_back(sql, std::make_unique<Stmt>(db_, sql));
   return *stmts_.back().second;
+}
+
+// One read on this connection: in a transaction of its own, or, with a gate, in the
+// read transaction kept from the last read while the gate says nothing was written
+// since it began. Inside a transaction the caller opened, the read just joins it.
+class SqliteStore::ReadScope {
+ public:
+  explicit ReadScope(SqliteStore& s) : s_(s) {
+    SnapshotGate* gate = s_.read_only_ ? s_.gate_ : nullptr;
+    if (s_.held_) {
+      if (!gate->yield.load(std::memory_order_relaxed) &&
+          gate->generation.load(std::memory_order_acquire) == s_.held_generation_ &&
+          std::chrono::steady_clock::now() - s_.held_since_ < gate->max_age)
+        return;  // still the newest
+      s_.release_snapshot();
+    } else if (sqlite3_get_autocommit(s_.db_) == 0) {
+      joined_ = true;
+      return;
+    }
+    if (gate) {
+      // Read before BEGIN: the snapshot, taken at the first read, is at least as new.
+      s_.held_generation_ = gate->generation.load(std::memory_order_acquire);
+      s_.held_since_ = std::chrono::steady_clock::now();
+    }
+    s_.stmt("BEGIN").run();
+    s_.held_ = gate != nullptr;
+  }
+  ReadScope(const ReadScope&) = delete;
+  ReadScope& operator=(const ReadScope&) = delete;
+  // The read went well: the transaction ends, or is kept when the gate allows.
+  void done() {
+    done_ = true;
+    if (joined_) return;
+    if (s_.held_ && !s_.gate_->yield.load(std::memory_order_relaxed)) return;
+    s_.held_ = false;
+    // The answers are read already; a read transaction that does not end cleanly is
+    // rolled back rather than left open (it would hold its snapshot for good).
+    try {
+      s_.stmt("COMMIT").run();
+    } catch (const StoreError&) {
+      sqlite3_exec(s_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+  ~ReadScope() {
+    if (done_ || joined_) return;
+    s_.held_ = false;  // a failed read: nothing is kept
+    sqlite3_exec(s_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  SqliteStore& s_;
+  bool joined_ = false;
+  bool done_ = false;
+};
+
+void SqliteStore::release_snapshot() {
+  if (!held_) return;
+  held_ = false;
+  // A read transaction only: nothing to lose when ending it fails.
+  sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+}
+
+// SQLite's automatic checkpoint (which a WAL hook replaces) made here: a passive
+// checkpoint once the WAL holds 1000 frames. Until a commit finds the WAL started over,
+// read connections must not keep snapshots: one held from before the commit stops each
+// checkpoint short of the end, and the WAL can only start over when it is all copied.
+int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char* name, int frames) {
+  constexpr int kCheckpointFrames = 1000;  // SQLite's default
+  auto* store = static_cast<SqliteStore*>(self);
+  if (frames < kCheckpointFrames) {
+    store->gate_->yield.store(false, std::memory_order_relaxed);
+    return SQLITE_OK;
+  }
+  store->gate_->yield.store(true, std::memory_order_relaxed);
+  sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  return SQLITE_OK;
+}
+
+void SqliteStore::use_gate(SnapshotGate* gate) {
+  release_snapshot();
+  gate_ = gate;
+  if (!read_only_) sqlite3_wal_hook(db_, gate ? &SqliteStore::on_wal_commit : nullptr, this);
+  if (!read_only_ && !gate) sqlite3_wal_autocheckpoint(db_, 1000);
 }
 
 int SqliteStore::count_soft(const std::string& address, std::int64_t reset_at, std::int64_t now) {
@@ -377,15 +461,9 @@ std::vector<AddressStatus> SqliteStore::status(const std::vector<std::string>& a
   out.reserve(addresses.size());
   // One read transaction: every answer of a batch comes from the same snapshot, and
   // the WAL read lock is taken once, not once per statement.
-  const bool own = sqlite3_get_autocommit(db_) != 0;
-  if (own) stmt("BEGIN").run();
-  try {
-    for (const auto& a : addresses) out.push_back(load_status(a, now));
-  } catch (...) {
-    if (own) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-  if (own) stmt("COMMIT").run();
+  ReadScope read(*this);
+  for (const auto& a : addresses) out.push_back(load_status(a, now));
+  read.done();
   return out;
 }
 
@@ -413,6 +491,7 @@ bool SqliteStore::unsuppress(const std::string& address, std::int64_t now) {
 
 std::vector<EventRow> SqliteStore::history(const std::string& address) {
   std::vector<EventRow> out;
+  ReadScope read(*this);
   auto& s = stmt(
       "SELECT ts, action, status, reply_code, reason, class, diagnostic, remote_mta, format, rule,"
       " message_key, counted, note FROM events WHERE address=?1 ORDER BY id");
@@ -435,11 +514,13 @@ std::vector<EventRow> SqliteStore::history(const std::string& address) {
     out.push_back(std::move(e));
   }
   s.reset();
+  read.done();
   return out;
 }
 
 std::vector<AddressStatus> SqliteStore::list_state(AddressState state, std::int64_t now) {
   std::vector<std::string> addrs;
+  ReadScope read(*this);
   auto& s = stmt("SELECT address FROM addresses WHERE state=?1 ORDER BY address");
   s.bind(1, static_cast<std::int64_t>(state));
   while (s.step()) addrs.push_back(s.text(0));
@@ -449,11 +530,13 @@ std::vector<AddressStatus> SqliteStore::list_state(AddressState state, std::int6
     AddressStatus st = load_status(a, now);
     if (st.state == state) out.push_back(std::move(st));
   }
+  read.done();
   return out;
 }
 
 StoreStats SqliteStore::stats() {
   StoreStats st;
+  ReadScope read(*this);
   auto one = [&](const char* sql) {
     auto& s = stmt(sql);
     std::int64_t v = s.step() ? s.i64(0) : 0;
@@ -466,6 +549,7 @@ StoreStats SqliteStore::stats() {
   st.reports = one("SELECT COUNT(*) FROM reports");
   st.events = one("SELECT COUNT(*) FROM events");
   st.unparsed = one("SELECT COUNT(*) FROM reports WHERE flag<>''");
+  read.done();
   return st;
 }
 

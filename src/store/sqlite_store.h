@@ -3,9 +3,12 @@
 #pragma once
 #include <sqlite3.h>
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
+#include "store/snapshot_gate.h"
 #include "store/store.h"
 
 namespace bounced {
@@ -24,6 +27,13 @@ class SqliteStore : public Store {
   std::vector<EventRow> history(const std::string& address) override;
   std::vector<AddressStatus> list_state(AddressState state, std::int64_t now) override;
   StoreStats stats() override;
+  void release_snapshot() override;
+
+  // With a gate, a read-only connection keeps its read transaction from one read to
+  // the next while the gate says it is still the newest; the writing connection runs
+  // the WAL's checkpoints itself and tells the gate when read connections must yield.
+  // The gate must outlive this store.
+  void use_gate(SnapshotGate* gate);
 
   int schema_version();
   // SQLite's page cache for this connection, in KiB.
@@ -31,7 +41,9 @@ class SqliteStore : public Store {
 
  private:
   class Stmt;
+  class ReadScope;
   void exec(const char* sql);
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
   void migrate();
   Stmt& stmt(const char* sql);
   IngestOutcome ingest_one(const IngestItem& item, std::int64_t now);
@@ -40,6 +52,11 @@ class SqliteStore : public Store {
 
   sqlite3* db_ = nullptr;
   CountingPolicy policy_;
+  bool read_only_ = false;
+  SnapshotGate* gate_ = nullptr;
+  bool held_ = false;  // a read transaction kept from the last read (gate)
+  std::uint64_t held_generation_ = 0;
+  std::chrono::steady_clock::time_point held_since_{};
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
 };
 

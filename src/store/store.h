@@ -77,6 +77,9 @@ class Store {
   virtual std::vector<EventRow> history(const std::string& address) = 0;
   virtual std::vector<AddressStatus> list_state(AddressState state, std::int64_t now) = 0;
   virtual StoreStats stats() = 0;
+  // Ends a read transaction this connection keeps between requests (SnapshotGate), so
+  // that it no longer holds back the WAL's checkpoint. Called on the connection's thread.
+  virtual void release_snapshot() {}
 };
 
 struct StoreError : std::runtime_error {

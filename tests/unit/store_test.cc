@@ -1,0 +1,116 @@
+// The read connections' kept snapshots (store/snapshot_gate.h): what a read sees, and
+// that keeping them never keeps the WAL from starting over.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <string>
+
+#include "server/writer.h"
+#include "store/snapshot_gate.h"
+#include "store/sqlite_store.h"
+#include "temp_dir.h"
+
+using namespace bounced;
+
+namespace {
+
+constexpr std::int64_t kNow = 1'800'000'000;
+
+std::string numbered(int i) {
+  std::string a = "u";
+  a += std::to_string(i);
+  a += "@example.org";
+  return a;
+}
+
+bool active_subscriber(SqliteStore& s, const std::string& address) {
+  return s.status({address}, kNow).at(0).activity;
+}
+
+struct Stores {
+  TempDir dir;
+  std::string db = dir.path + "/bounced.db";
+  SnapshotGate gate;
+  SqliteStore writer{db, CountingPolicy{}};
+  SqliteStore reader{db, CountingPolicy{}, true};
+  Stores() {
+    gate.max_age = std::chrono::hours(1);
+    writer.use_gate(&gate);
+    reader.use_gate(&gate);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("store: a kept snapshot serves reads until the writer's generation moves") {
+  Stores s;
+  CHECK_FALSE(active_subscriber(s.reader, "a@example.org"));
+  s.writer.record_activity({"a@example.org"}, kNow);
+  // Committed, but not yet announced: the read is served from the kept snapshot.
+  CHECK_FALSE(active_subscriber(s.reader, "a@example.org"));
+  CHECK_FALSE(s.reader.history("a@example.org").size() > 0);
+  s.gate.committed();
+  CHECK(active_subscriber(s.reader, "a@example.org"));
+  CHECK(s.reader.stats().addresses == 1);
+}
+
+TEST_CASE("store: without a gate, or past its age, or released, a read sees the last commit") {
+  Stores s;
+  SqliteStore plain(s.db, CountingPolicy{}, true);
+  CHECK_FALSE(active_subscriber(s.reader, "b@example.org"));
+  CHECK_FALSE(active_subscriber(plain, "b@example.org"));
+  s.writer.record_activity({"b@example.org"}, kNow);
+  CHECK(active_subscriber(plain, "b@example.org"));
+
+  // Released (the writer's request while the WAL must start over): a new snapshot.
+  s.reader.release_snapshot();
+  CHECK(active_subscriber(s.reader, "b@example.org"));
+
+  // Older than max_age (writes from outside the daemon move no generation).
+  s.writer.record_activity({"c@example.org"}, kNow);
+  CHECK_FALSE(active_subscriber(s.reader, "c@example.org"));
+  s.gate.max_age = std::chrono::steady_clock::duration::zero();
+  CHECK(active_subscriber(s.reader, "c@example.org"));
+  s.gate.max_age = std::chrono::hours(1);
+
+  // While the gate asks read connections to yield, none is kept after a read.
+  s.gate.yield = true;
+  CHECK(active_subscriber(s.reader, "c@example.org"));
+  s.writer.record_activity({"d@example.org"}, kNow);
+  CHECK(active_subscriber(s.reader, "d@example.org"));
+}
+
+TEST_CASE("store: reads between every commit keep no WAL from starting over") {
+  Stores s;
+  const auto wal = s.db + "-wal";
+  std::uintmax_t largest = 0;
+  for (int i = 0; i < 3000; ++i) {
+    s.writer.record_activity({numbered(i)}, kNow);
+    s.gate.committed();
+    // Read after each commit, as a busy daemon does: the snapshot is kept until the next one.
+    CHECK(active_subscriber(s.reader, numbered(i)));
+    largest = std::max(largest, std::filesystem::file_size(wal));
+  }
+  // Each commit writes a few pages; the checkpoint runs at 1000 frames (about 4 MB).
+  // Were the checkpoints stopped by the kept snapshots, the WAL would hold them all.
+  CHECK(largest < 1100u * (4096 + 24) + 32);
+  CHECK_FALSE(s.gate.yield.load());
+}
+
+TEST_CASE("store: the writer moves the generation on before it answers") {
+  Stores s;
+  Writer writer(s.writer, 16, &s.gate);
+  std::promise<std::uint64_t> seen;
+  WriteJob job;
+  job.task = [](Store& st) { st.record_activity({"e@example.org"}, kNow); };
+  job.done = [&](const IngestOutcome*, const std::string&) {
+    seen.set_value(s.gate.generation.load());
+  };
+  const std::uint64_t before = s.gate.generation.load();
+  writer.submit(std::move(job));
+  CHECK(seen.get_future().get() == before + 1);
+  writer.stop();
+  CHECK(active_subscriber(s.reader, "e@example.org"));
+}
