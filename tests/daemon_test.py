@@ -122,6 +122,21 @@ def main():
         db.close()
         d.start()
         check("soft bounces older than the window stop counting", status("dup@example.org").get("soft_count") == 0)
+        # Read connections keep their snapshot between requests (store/snapshot_gate.h):
+        # an edit made outside the daemon still shows within 50 ms, and connections that
+        # went idle let go of their snapshots, so a checkpoint is not held back.
+        for _ in range(4):
+            status("dup@example.org")
+        db = sqlite3.connect(f"{tmp}/b.db", timeout=5)
+        db.execute("UPDATE addresses SET activity = 1 WHERE address = 'dup@example.org'")
+        db.commit()
+        time.sleep(0.2)
+        seen = [status("dup@example.org").get("activity") for _ in range(4)]
+        check("an edit from outside the daemon shows within the snapshot bound", seen == [True] * 4, seen)
+        time.sleep(1.5)
+        busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        db.close()
+        check("idle read connections hold back no checkpoint", busy == 0, busy)
 
         # root without --user is refused; the message says what to do
         if os.geteuid() == 0:

@@ -136,7 +136,9 @@ int main(int argc, char** argv) {
   }
   if (writable) writer_store->use_gate(&gate);
   try {
-    readers = std::make_unique<ReaderPool>(opt.db, opt.policy, threads, &gate);
+    // Without the writer (a store that cannot be written) nothing moves the generation:
+    // every request then takes its own read transaction.
+    readers = std::make_unique<ReaderPool>(opt.db, opt.policy, threads, writable ? &gate : nullptr);
   } catch (const std::exception& e) {
     spdlog::critical("store: {}", e.what());
     return 73;
@@ -234,6 +236,18 @@ int main(int argc, char** argv) {
     });
   };
   signals.async_wait(on_signal);
+
+  // A snapshot kept by a read connection that has gone idle is let go within a second,
+  // so that it never holds back a checkpoint for long (store/snapshot_gate.h).
+  boost::asio::steady_timer idle_snapshots(loops.main());
+  std::function<void(const boost::system::error_code&)> let_go =
+      [&](const boost::system::error_code& e) {
+        if (e) return;
+        loops.post_each([&readers] { readers->local().release_snapshot(); });
+        idle_snapshots.expires_after(std::chrono::seconds(1));
+        idle_snapshots.async_wait(let_go);
+      };
+  if (writable) let_go({});
 
   spdlog::info("bounced {} ready: db {}, socket {}, rules {}, {} I/O threads, {}", BOUNCED_VERSION, opt.db,
                opt.socket, opt.rules, threads, allocator_name());
