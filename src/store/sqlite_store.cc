@@ -202,8 +202,11 @@ class SqliteStore::ReadScope {
         return;  // still the newest
       s_.release_snapshot();
     } else if (sqlite3_get_autocommit(s_.db_) == 0) {
-      joined_ = true;
-      return;
+      if (!s_.read_only_) {
+        joined_ = true;  // the caller's own transaction
+        return;
+      }
+      s_.end_read_transaction(true);  // left open by a failure: never served again
     }
     if (gate) {
       // Read before BEGIN: the snapshot, taken at the first read, is at least as new.
@@ -217,22 +220,22 @@ class SqliteStore::ReadScope {
   ReadScope& operator=(const ReadScope&) = delete;
   // The read went well: the transaction ends, or is kept when the gate allows.
   void done() {
-    done_ = true;
-    if (joined_) return;
-    if (s_.held_ && !s_.gate_->yield.load(std::memory_order_relaxed)) return;
-    s_.held_ = false;
-    // The answers are read already; a read transaction that does not end cleanly is
-    // rolled back rather than left open (it would hold its snapshot for good).
-    try {
-      s_.stmt("COMMIT").run();
-    } catch (const StoreError&) {
-      sqlite3_exec(s_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!joined_ && !(s_.held_ && !s_.gate_->yield.load(std::memory_order_relaxed))) {
+      s_.held_ = false;
+      bool ended = false;
+      try {
+        s_.stmt("COMMIT").run();
+        ended = true;
+      } catch (...) {
+      }
+      // The answers are read already; a transaction that did not end cleanly is
+      // rolled back rather than left open.
+      if (!ended) s_.end_read_transaction(true);
     }
+    done_ = true;
   }
   ~ReadScope() {
-    if (done_ || joined_) return;
-    s_.held_ = false;  // a failed read: nothing is kept
-    sqlite3_exec(s_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!done_ && !joined_) s_.end_read_transaction(true);  // a failed read: nothing is kept
   }
 
  private:
@@ -241,11 +244,32 @@ class SqliteStore::ReadScope {
   bool done_ = false;
 };
 
-void SqliteStore::release_snapshot() {
-  if (!held_) return;
+// Ends this connection's read transaction whatever happens: one left open would serve
+// its snapshot for good and hold back every checkpoint. After a failed read, the
+// statements a throw may have left running are reset first.
+void SqliteStore::end_read_transaction(bool failed) noexcept {
   held_ = false;
-  // A read transaction only: nothing to lose when ending it fails.
-  sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  if (failed)
+    for (auto& entry : stmts_) entry.second->reset();
+  if (sqlite3_get_autocommit(db_) != 0) return;
+  if (failed || sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void SqliteStore::release_snapshot() {
+  if (held_) end_read_transaction(false);
+}
+
+bool SqliteStore::in_wal_mode() {
+  sqlite3_stmt* s = nullptr;
+  bool wal = false;
+  if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode", -1, &s, nullptr) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW) {
+    const unsigned char* mode = sqlite3_column_text(s, 0);
+    wal = mode && std::strcmp(reinterpret_cast<const char*>(mode), "wal") == 0;
+  }
+  sqlite3_finalize(s);
+  return wal;
 }
 
 // SQLite's automatic checkpoint (which a WAL hook replaces) made here: a passive
@@ -266,6 +290,8 @@ int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char* name, int fr
 
 void SqliteStore::use_gate(SnapshotGate* gate) {
   release_snapshot();
+  // Outside WAL mode a kept read transaction would hold a lock that stops the writer.
+  if (gate && !in_wal_mode()) gate = nullptr;
   gate_ = gate;
   if (!read_only_) sqlite3_wal_hook(db_, gate ? &SqliteStore::on_wal_commit : nullptr, this);
   if (!read_only_ && !gate) sqlite3_wal_autocheckpoint(db_, 1000);

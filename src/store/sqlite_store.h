@@ -34,6 +34,7 @@ class SqliteStore : public Store {
   // the WAL's checkpoints itself and tells the gate when read connections must yield.
   // The gate must outlive this store.
   void use_gate(SnapshotGate* gate);
+  bool in_wal_mode();
 
   int schema_version();
   // SQLite's page cache for this connection, in KiB.
@@ -44,6 +45,7 @@ class SqliteStore : public Store {
   class ReadScope;
   void exec(const char* sql);
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
+  void end_read_transaction(bool failed) noexcept;
   void migrate();
   Stmt& stmt(const char* sql);
   IngestOutcome ingest_one(const IngestItem& item, std::int64_t now);

@@ -82,6 +82,25 @@ TEST_CASE("store: without a gate, or past its age, or released, a read sees the 
   CHECK(active_subscriber(s.reader, "d@example.org"));
 }
 
+TEST_CASE("store: outside WAL mode nothing is kept") {
+  TempDir dir;
+  const std::string db = dir.path + "/rollback.db";
+  { SqliteStore create(db, CountingPolicy{}); }
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(h, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  SnapshotGate gate;
+  gate.max_age = std::chrono::hours(1);
+  SqliteStore reader(db, CountingPolicy{}, true);
+  reader.use_gate(&gate);
+  CHECK_FALSE(active_subscriber(reader, "f@example.org"));
+  // A writer outside WAL mode needs every reader's lock gone: none may be kept.
+  REQUIRE(sqlite3_exec(h, "INSERT INTO addresses(address, activity) VALUES('f@example.org', 1)",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  CHECK(active_subscriber(reader, "f@example.org"));
+  sqlite3_close(h);
+}
+
 TEST_CASE("store: reads between every commit keep no WAL from starting over") {
   Stores s;
   const auto wal = s.db + "-wal";
