@@ -134,19 +134,22 @@ int main(int argc, char** argv) {
       return 73;
     }
   }
-  if (writable) writer_store->use_gate(&gate);
+  // Without the writer (a store that cannot be written) nothing moves the generation:
+  // every request then takes its own read transaction.
+  SnapshotGate* const keep = writable ? &gate : nullptr;
+  if (keep) writer_store->use_gate(keep);
   try {
-    // Without the writer (a store that cannot be written) nothing moves the generation:
-    // every request then takes its own read transaction.
-    readers = std::make_unique<ReaderPool>(opt.db, opt.policy, threads, writable ? &gate : nullptr);
+    readers = std::make_unique<ReaderPool>(opt.db, opt.policy, threads, keep);
   } catch (const std::exception& e) {
     spdlog::critical("store: {}", e.what());
     return 73;
   }
   IoPool loops(threads);
-  Writer writer(*writer_store, opt.max_group, &gate, [&loops, &readers] {
+  // Each read connection lets go of its snapshot, on its own thread.
+  auto release_snapshots = [&loops, &readers] {
     loops.post_each([&readers] { readers->local().release_snapshot(); });
-  });
+  };
+  Writer writer(*writer_store, opt.max_group, keep, release_snapshots);
   Server server(loops, opt.server, *readers, writer, classifier);
   std::unique_ptr<SocketmapServer> socketmap;
   auto secure = [&](const std::string& path, const std::string& group) -> bool {
@@ -243,11 +246,11 @@ int main(int argc, char** argv) {
   std::function<void(const boost::system::error_code&)> let_go =
       [&](const boost::system::error_code& e) {
         if (e) return;
-        loops.post_each([&readers] { readers->local().release_snapshot(); });
+        release_snapshots();
         idle_snapshots.expires_after(std::chrono::seconds(1));
         idle_snapshots.async_wait(let_go);
       };
-  if (writable) let_go({});
+  if (keep) let_go({});
 
   spdlog::info("bounced {} ready: db {}, socket {}, rules {}, {} I/O threads, {}", BOUNCED_VERSION, opt.db,
                opt.socket, opt.rules, threads, allocator_name());
