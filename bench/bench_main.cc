@@ -24,7 +24,7 @@
 #include "report/record.h"
 
 using namespace bounced;
-using bounced::bench::add_machine;
+using bounced::bench::bench_json;
 using bounced::bench::machine_line;
 using bounced::bench::num;
 using Clock = std::chrono::steady_clock;
@@ -140,9 +140,7 @@ int bench_parse(const std::string& dir, int threads, bool json, bool fresh) {
   double n = static_cast<double>(msgs.size()) * rounds;
   double mb = static_cast<double>(bytes) * rounds / 1e6;
   if (json) {
-    JsonObject o;
-    o.add("bench", "parse");
-    add_machine(o);
+    JsonObject o = bench_json("parse");
     o.add_raw("fresh", fresh ? "true" : "false")
         .add_raw("messages", std::to_string(msgs.size()))
         .add_raw("passes", std::to_string(rounds))
@@ -194,9 +192,7 @@ int bench_large(bool json) {
     auto res = parse_message(m, opt);
     double s = seconds_since(t0);
     if (json) {
-      JsonObject o;
-      o.add("bench", "large");
-      add_machine(o);
+      JsonObject o = bench_json("large");
       o.add_raw("mb", std::to_string(mb))
           .add_raw("bytes", std::to_string(m.size()))
           .add_raw("seconds", num(s))
@@ -252,9 +248,7 @@ int bench_rules(const std::string& dir, bool json) {
   double us1 = time_with(base.rules);
   double us10 = time_with(big);
   if (json) {
-    JsonObject o;
-    o.add("bench", "rules");
-    add_machine(o);
+    JsonObject o = bench_json("rules");
     o.add_raw("recipients", std::to_string(facts.size()))
         .add_raw("rules", std::to_string(n0))
         .add_raw("us_per_recipient", num(us1))

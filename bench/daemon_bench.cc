@@ -34,7 +34,7 @@
 #include "store/sqlite_store.h"
 
 using namespace bounced;
-using bounced::bench::add_machine;
+using bounced::bench::bench_json;
 using bounced::bench::daemon_memory;
 using bounced::bench::machine_line;
 using bounced::bench::num;
@@ -159,9 +159,7 @@ int bench_fill(const std::string& db, std::uint64_t n, bool json) {
   const double per =
       static_cast<double>(bytes) / static_cast<double>(std::max<std::uint64_t>(1, n));
   if (json) {
-    JsonObject o;
-    o.add("bench", "fill");
-    add_machine(o);
+    JsonObject o = bench_json("fill");
     o.add_raw("addresses", std::to_string(n))
         .add_raw("seconds", num(s))
         .add_raw("store_bytes", std::to_string(bytes))
@@ -225,9 +223,7 @@ int bench_ingest(const std::string& sock, int clients, int count, bool json) {
   std::vector<double> all;
   for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
   if (json) {
-    JsonObject o;
-    o.add("bench", "ingest");
-    add_machine(o);
+    JsonObject o = bench_json("ingest");
     o.add_raw("clients", std::to_string(clients))
         .add_raw("reports", std::to_string(count))
         .add_raw("reports_per_s", num(std::round(count / secs)))
@@ -272,9 +268,7 @@ struct QueryRun {
 void report_query(const std::string& sock, const QueryRun& r, std::vector<double>& lat, bool json) {
   const double per_s = std::round(static_cast<double>(r.answers) / r.seconds);
   if (json) {
-    JsonObject o;
-    o.add("bench", r.batch == 0 ? "ping" : "query");
-    add_machine(o);
+    JsonObject o = bench_json(r.batch == 0 ? "ping" : "query");
     o.add("driver", r.driver)
         .add_raw("clients", std::to_string(r.clients))
         .add_raw("batch", std::to_string(r.batch))

@@ -43,10 +43,13 @@ std::string machine_line() {
          cpu_model() + "; " + allocator_name();
 }
 
-void add_machine(JsonObject& o) {
-  o.add_raw("cores", std::to_string(std::thread::hardware_concurrency()))
+JsonObject bench_json(std::string_view name) {
+  JsonObject o;
+  o.add("bench", name)
+      .add_raw("cores", std::to_string(std::thread::hardware_concurrency()))
       .add("cpu", cpu_model())
       .add("allocator", allocator_name());
+  return o;
 }
 
 std::string num(double v) {

@@ -2,6 +2,7 @@
 // (cores, CPU model, allocator), as a text line or as fields of its JSON line.
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "common/json.h"
 
@@ -10,8 +11,8 @@ namespace bounced::bench {
 // "machine: 2 cores, AMD EPYC 7B13; mimalloc 2.0.9"
 std::string machine_line();
 
-// Adds "cores", "cpu" and "allocator" to a benchmark's JSON object.
-void add_machine(JsonObject& o);
+// A benchmark's JSON line so far: {"bench": name, "cores", "cpu", "allocator", ...
+JsonObject bench_json(std::string_view name);
 
 // A figure as JSON writes it: an integer when it is one, else up to six significant digits.
 std::string num(double v);
