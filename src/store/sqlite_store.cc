@@ -220,18 +220,8 @@ class SqliteStore::ReadScope {
   ReadScope& operator=(const ReadScope&) = delete;
   // The read went well: the transaction ends, or is kept when the gate allows.
   void done() {
-    if (!joined_ && !(s_.held_ && !s_.gate_->yield.load(std::memory_order_relaxed))) {
-      s_.held_ = false;
-      bool ended = false;
-      try {
-        s_.stmt("COMMIT").run();
-        ended = true;
-      } catch (...) {
-      }
-      // The answers are read already; a transaction that did not end cleanly is
-      // rolled back rather than left open.
-      if (!ended) s_.end_read_transaction(true);
-    }
+    if (!joined_ && !(s_.held_ && !s_.gate_->yield.load(std::memory_order_relaxed)))
+      s_.end_read_transaction(false);
     done_ = true;
   }
   ~ReadScope() {
@@ -245,15 +235,21 @@ class SqliteStore::ReadScope {
 };
 
 // Ends this connection's read transaction whatever happens: one left open would serve
-// its snapshot for good and hold back every checkpoint. After a failed read, the
-// statements a throw may have left running are reset first.
+// its snapshot for good and hold back every checkpoint. After a failed read (or a
+// COMMIT that fails), the statements a throw may have left running are reset and the
+// transaction is rolled back; the answers were read already.
 void SqliteStore::end_read_transaction(bool failed) noexcept {
   held_ = false;
-  if (failed)
-    for (auto& entry : stmts_) entry.second->reset();
   if (sqlite3_get_autocommit(db_) != 0) return;
-  if (failed || sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!failed) {
+    try {
+      stmt("COMMIT").run();
+      return;
+    } catch (...) {
+    }
+  }
+  for (auto& entry : stmts_) entry.second->reset();
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void SqliteStore::release_snapshot() {
@@ -272,12 +268,13 @@ bool SqliteStore::in_wal_mode() {
   return wal;
 }
 
+constexpr int kCheckpointFrames = 1000;  // SQLite's default automatic checkpoint
+
 // SQLite's automatic checkpoint (which a WAL hook replaces) made here: a passive
 // checkpoint once the WAL holds 1000 frames. Until a commit finds the WAL started over,
 // read connections must not keep snapshots: one held from before the commit stops each
 // checkpoint short of the end, and the WAL can only start over when it is all copied.
 int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char* name, int frames) {
-  constexpr int kCheckpointFrames = 1000;  // SQLite's default
   auto* store = static_cast<SqliteStore*>(self);
   if (frames < kCheckpointFrames) {
     store->gate_->yield.store(false, std::memory_order_relaxed);
@@ -293,8 +290,11 @@ void SqliteStore::use_gate(SnapshotGate* gate) {
   // Outside WAL mode a kept read transaction would hold a lock that stops the writer.
   if (gate && !in_wal_mode()) gate = nullptr;
   gate_ = gate;
-  if (!read_only_) sqlite3_wal_hook(db_, gate ? &SqliteStore::on_wal_commit : nullptr, this);
-  if (!read_only_ && !gate) sqlite3_wal_autocheckpoint(db_, 1000);
+  if (read_only_) return;
+  if (gate)
+    sqlite3_wal_hook(db_, &SqliteStore::on_wal_commit, this);
+  else
+    sqlite3_wal_autocheckpoint(db_, kCheckpointFrames);  // SQLite's own hook again
 }
 
 int SqliteStore::count_soft(const std::string& address, std::int64_t reset_at, std::int64_t now) {
