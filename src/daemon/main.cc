@@ -137,8 +137,11 @@ int main(int argc, char** argv) {
   // Without the writer (a store that cannot be written) nothing moves the generation:
   // every request then takes its own read transaction.
   SnapshotGate* const keep = writable ? &gate : nullptr;
-  if (keep) writer_store->use_gate(keep);
   try {
+    if (keep) {
+      writer_store->use_gate(keep);
+      writer_store->checkpoint_in_background();
+    }
     readers = std::make_unique<ReaderPool>(opt.db, opt.policy, threads, keep);
   } catch (const std::exception& e) {
     spdlog::critical("store: {}", e.what());

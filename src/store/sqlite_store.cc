@@ -103,7 +103,7 @@ std::string domain_of(const std::string& a) {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, CountingPolicy policy, bool read_only)
-    : policy_(std::move(policy)), read_only_(read_only) {
+    : path_(path), policy_(std::move(policy)), read_only_(read_only) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
@@ -135,6 +135,7 @@ SqliteStore::SqliteStore(const std::string& path, CountingPolicy policy, bool re
 }
 
 SqliteStore::~SqliteStore() {
+  checkpointer_.reset();
   release_snapshot();
   stmts_.clear();
   if (db_) sqlite3_close(db_);
@@ -269,6 +270,9 @@ bool SqliteStore::in_wal_mode() {
 }
 
 constexpr int kCheckpointFrames = 1000;  // SQLite's default automatic checkpoint
+// With checkpoints in the background, commits that land while one runs keep the WAL
+// from starting over; past this size the writer checkpoints inside its commit again.
+constexpr int kInlineCheckpointFrames = 4 * kCheckpointFrames;
 
 // SQLite's automatic checkpoint (which a WAL hook replaces) made here: a passive
 // checkpoint once the WAL holds 1000 frames. Until a commit finds the WAL started over,
@@ -276,11 +280,22 @@ constexpr int kCheckpointFrames = 1000;  // SQLite's default automatic checkpoin
 // checkpoint short of the end, and the WAL can only start over when it is all copied.
 int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char* name, int frames) {
   auto* store = static_cast<SqliteStore*>(self);
+  Checkpointer* const background = store->checkpointer_.get();
   if (frames < kCheckpointFrames) {
     store->gate_->yield.store(false, std::memory_order_relaxed);
+    if (background) store->background_runs_ = background->runs();
     return SQLITE_OK;
   }
   store->gate_->yield.store(true, std::memory_order_relaxed);
+  // The bulk of the WAL goes back in the background; once a background checkpoint has
+  // finished, the few frames committed while it ran are copied here, so that the next
+  // commit finds the WAL all copied and starts it over. (BUSY, a no-op, while another
+  // checkpoint runs.)
+  if (background && background->runs() == store->background_runs_ &&
+      frames < kInlineCheckpointFrames) {
+    background->request();
+    return SQLITE_OK;
+  }
   sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   return SQLITE_OK;
 }
@@ -291,10 +306,16 @@ void SqliteStore::use_gate(SnapshotGate* gate) {
   if (gate && !in_wal_mode()) gate = nullptr;
   gate_ = gate;
   if (read_only_) return;
-  if (gate)
+  if (gate) {
     sqlite3_wal_hook(db_, &SqliteStore::on_wal_commit, this);
-  else
+  } else {
+    checkpointer_.reset();
     sqlite3_wal_autocheckpoint(db_, kCheckpointFrames);  // SQLite's own hook again
+  }
+}
+
+void SqliteStore::checkpoint_in_background() {
+  if (gate_ && !read_only_ && !checkpointer_) checkpointer_ = std::make_unique<Checkpointer>(path_);
 }
 
 int SqliteStore::count_soft(const std::string& address, std::int64_t reset_at, std::int64_t now) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "store/checkpointer.h"
 #include "store/snapshot_gate.h"
 #include "store/store.h"
 
@@ -34,6 +35,12 @@ class SqliteStore : public Store {
   // the WAL's checkpoints itself and tells the gate when read connections must yield.
   // The gate must outlive this store.
   void use_gate(SnapshotGate* gate);
+  // With a gate: the WAL's checkpoints run on a thread and connection of their own
+  // (store/checkpointer.h) instead of inside the commit that filled the WAL. Throws
+  // StoreError when that connection cannot be opened.
+  void checkpoint_in_background();
+  // Checkpoints the background thread has run so far (0 without one).
+  std::uint64_t background_checkpoints() const { return checkpointer_ ? checkpointer_->runs() : 0; }
   bool in_wal_mode();
 
   int schema_version();
@@ -52,6 +59,7 @@ class SqliteStore : public Store {
   AddressStatus load_status(const std::string& address, std::int64_t now);
   int count_soft(const std::string& address, std::int64_t reset_at, std::int64_t now);
 
+  std::string path_;
   sqlite3* db_ = nullptr;
   CountingPolicy policy_;
   bool read_only_ = false;
@@ -60,6 +68,8 @@ class SqliteStore : public Store {
   std::uint64_t held_generation_ = 0;
   std::chrono::steady_clock::time_point held_since_{};
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // stopped before db_ is closed
+  std::uint64_t background_runs_ = 0;           // its runs when the WAL last started over
 };
 
 }  // namespace bounced

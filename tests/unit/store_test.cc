@@ -8,6 +8,7 @@
 #include <string>
 
 #include "server/writer.h"
+#include "store/checkpointer.h"
 #include "store/snapshot_gate.h"
 #include "store/sqlite_store.h"
 #include "temp_dir.h"
@@ -41,6 +42,20 @@ struct Stores {
     reader.use_gate(&gate);
   }
 };
+
+// Commits `n` times, reading after each commit as a busy daemon does (the snapshot is
+// kept until the next one); the largest the WAL file grew.
+std::uintmax_t largest_wal_over_commits(Stores& s, int n) {
+  const auto wal = s.db + "-wal";
+  std::uintmax_t largest = 0;
+  for (int i = 0; i < n; ++i) {
+    s.writer.record_activity({numbered(i)}, kNow);
+    s.gate.committed();
+    CHECK(active_subscriber(s.reader, numbered(i)));
+    largest = std::max(largest, std::filesystem::file_size(wal));
+  }
+  return largest;
+}
 
 }  // namespace
 
@@ -103,19 +118,31 @@ TEST_CASE("store: outside WAL mode nothing is kept") {
 
 TEST_CASE("store: reads between every commit keep no WAL from starting over") {
   Stores s;
-  const auto wal = s.db + "-wal";
-  std::uintmax_t largest = 0;
-  for (int i = 0; i < 3000; ++i) {
-    s.writer.record_activity({numbered(i)}, kNow);
-    s.gate.committed();
-    // Read after each commit, as a busy daemon does: the snapshot is kept until the next one.
-    CHECK(active_subscriber(s.reader, numbered(i)));
-    largest = std::max(largest, std::filesystem::file_size(wal));
-  }
+  const std::uintmax_t largest = largest_wal_over_commits(s, 3000);
   // Each commit writes a few pages; the checkpoint runs at 1000 frames (about 4 MB).
   // Were the checkpoints stopped by the kept snapshots, the WAL would hold them all.
   CHECK(largest < 1100u * (4096 + 24) + 32);
   CHECK_FALSE(s.gate.yield.load());
+}
+
+TEST_CASE("store: checkpoints in the background still let the WAL start over") {
+  Stores s;
+  s.writer.checkpoint_in_background();
+  const std::uintmax_t largest = largest_wal_over_commits(s, 3000);
+  CHECK(s.writer.background_checkpoints() > 0);
+  // The background copies the bulk while commits go on; the writer copies what landed
+  // meanwhile, and the next commit starts the WAL over. Left to the background alone,
+  // it would start over only after a checkpoint that no commit overlapped, and would
+  // grow to the writer's own limit of 4000 frames each time.
+  CHECK(largest < 3000u * (4096 + 24) + 32);
+  SqliteStore reopened{s.db, CountingPolicy{}, true};
+  CHECK(reopened.stats().addresses == 3000);
+}
+
+TEST_CASE("store: a checkpointer for a database that cannot be opened names it") {
+  TempDir dir;
+  const std::string path = dir.path + "/missing/bounced.db";
+  CHECK_THROWS_WITH_AS(Checkpointer{path}, doctest::Contains(path.c_str()), StoreError);
 }
 
 TEST_CASE("store: the writer moves the generation on before it answers") {

@@ -1,0 +1,67 @@
+// checkpointer.cc - the WAL's checkpoints on a thread of their own.
+#include "store/checkpointer.h"
+
+#include <spdlog/spdlog.h>
+
+#include "store/store.h"
+
+namespace bounced {
+
+Checkpointer::Checkpointer(const std::string& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw StoreError(path + ": cannot open database for checkpoints: " + msg);
+  }
+  // The WAL is synced before its pages are copied and the database after: a
+  // checkpoint cut short by a crash is redone from the WAL at the next open.
+  char* err = nullptr;
+  if (sqlite3_exec(db_, "PRAGMA synchronous=FULL", nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    sqlite3_close(db_);
+    throw StoreError(path + ": " + msg);
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  sqlite3_close(db_);
+}
+
+void Checkpointer::request() {
+  {
+    std::lock_guard lock(mutex_);
+    if (wanted_) return;
+    wanted_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Checkpointer::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return wanted_ || stop_; });
+    if (stop_) return;
+    wanted_ = false;
+    lock.unlock();
+    int frames = 0;
+    int copied = 0;
+    const int rc =
+        sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+    // BUSY: another connection (the writer past its limit, a shell) is checkpointing.
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+      spdlog::warn("store: {}: checkpoint failed: {}", path_, sqlite3_errmsg(db_));
+    if (rc == SQLITE_OK && copied > 0) runs_.fetch_add(1, std::memory_order_release);
+    lock.lock();
+  }
+}
+
+}  // namespace bounced
