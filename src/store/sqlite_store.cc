@@ -1,9 +1,10 @@
 // sqlite_store.cc - SQLite implementation of the store and the counting policy.
 #include "store/sqlite_store.h"
 
-#include <boost/uuid/detail/sha1.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/uuid/detail/sha1.hpp>
 #include <cstring>
 
 #include "common/strutil.h"
@@ -170,6 +171,11 @@ void SqliteStore::migrate() {
                      " is newer than this bounced knows (" + std::to_string(known) +
                      "); refusing to touch it");
   for (int v = have; v < known; ++v) {
+    // A new store takes every step at once; an older one is told of, since a step
+    // may rebuild an index over all its events.
+    if (have > 0)
+      spdlog::info("store: {}: migrating from schema version {} ({})", path_, v,
+                   steps[static_cast<std::size_t>(v)].name);
     exec("BEGIN IMMEDIATE");
     try {
       exec(std::string(steps[static_cast<std::size_t>(v)].sql).c_str());
@@ -330,10 +336,13 @@ int SqliteStore::count_soft(const std::string& address, std::int64_t reset_at, s
 AddressStatus SqliteStore::load_status(const std::string& address, std::int64_t now) {
   AddressStatus st;
   st.address = address;
+  // The last event's reason is looked up only where it is shown: not for a hard
+  // address (its hard_reason is) nor for one that never bounced.
   auto& s = stmt(
-      "SELECT a.state, a.activity, a.reset_at, a.hard_since, a.hard_reason, a.hard_cause,"
-      " COALESCE(e.reason,''), a.last_bounce FROM addresses a LEFT JOIN events e ON e.id=a.last_event"
-      " WHERE a.address=?1");
+      "SELECT state, activity, reset_at, hard_since, hard_reason, hard_cause,"
+      " CASE WHEN state<>2 AND last_event<>0 THEN (SELECT reason FROM events WHERE id=last_event) "
+      "END,"
+      " last_bounce FROM addresses WHERE address=?1");
   s.bind(1, address);
   if (!s.step()) {
     s.reset();
