@@ -1,6 +1,8 @@
 // protocol.cc - request line parsing and reply formatting.
 #include "server/protocol.h"
 
+#include <span>
+
 #include "common/address.h"
 #include "common/strutil.h"
 
@@ -14,6 +16,7 @@ Request parse_request(std::string_view line, std::size_t max_message_bytes) {
     return req;
   }
   std::vector<std::string_view> words;
+  words.reserve(4);
   std::size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && line[i] == ' ') ++i;
@@ -26,12 +29,14 @@ Request parse_request(std::string_view line, std::size_t max_message_bytes) {
     return req;
   }
   std::string verb = to_lower(words[0]);
-  std::vector<std::string_view> rest(words.begin() + 1, words.end());
+  const std::span<const std::string_view> rest =
+      std::span<const std::string_view>(words).subspan(1);
   auto need_addresses = [&](Verb v, std::size_t min, std::size_t max) {
     if (rest.size() < min || rest.size() > max) {
       req.error = verb + ": expected " + (min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max)) + " address(es)";
       return;
     }
+    req.args.reserve(rest.size());
     for (auto w : rest) {
       std::string a = normalize_address(w);
       if (a.empty()) {
@@ -90,7 +95,11 @@ Role role_of(Verb v) {
   }
 }
 
-std::string ok_reply(std::string_view json) { return "OK " + std::string(json) + "\n"; }
+std::string ok_reply(std::string json) {
+  json.insert(0, "OK ");
+  json.push_back('\n');
+  return json;
+}
 
 std::string err_reply(std::string_view kind, std::string_view text) {
   std::string t(text);

@@ -30,7 +30,7 @@ Request parse_request(std::string_view line, std::size_t max_message_bytes);
 // The role a verb needs.
 Role role_of(Verb v);
 
-std::string ok_reply(std::string_view json);
+std::string ok_reply(std::string json);
 std::string err_reply(std::string_view kind, std::string_view text);
 
 }  // namespace bounced

@@ -17,26 +17,40 @@ std::string iso_time(std::int64_t t) {
   return buf;
 }
 
-std::string status_json(const AddressStatus& s) {
-  JsonObject o;
-  o.add("address", s.address)
-      .add("state", state_name(s.state))
-      .add_raw("soft_count", std::to_string(s.soft_count))
-      .add_raw("threshold", std::to_string(s.threshold))
-      .add("reason", s.reason)
-      .add("since", iso_time(s.since))
-      .add("cause", s.cause)
-      .add_raw("activity", s.activity ? "true" : "false");
-  return o.str();
+namespace {
+
+// One status object, written straight into `out`: the reply most asked for, so no
+// object is built and copied per address (its keys need no escaping).
+void append_status_json(std::string& out, const AddressStatus& s) {
+  out += R"({"address":)";
+  json_append_string(out, s.address);
+  out += R"(,"state":)";
+  json_append_string(out, state_name(s.state));
+  out += R"(,"soft_count":)";
+  out += std::to_string(s.soft_count);
+  out += R"(,"threshold":)";
+  out += std::to_string(s.threshold);
+  out += R"(,"reason":)";
+  json_append_string(out, s.reason);
+  out += R"(,"since":)";
+  json_append_string(out, iso_time(s.since));
+  out += R"(,"cause":)";
+  json_append_string(out, s.cause);
+  out += s.activity ? R"(,"activity":true})" : R"(,"activity":false})";
 }
 
+}  // namespace
+
 std::string status_array_json(const std::vector<AddressStatus>& v) {
-  std::string out = "[";
+  std::string out;
+  out.reserve(8 + 192 * v.size());  // room for ok_reply's "OK " and newline too
+  out.push_back('[');
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i) out.push_back(',');
-    out += status_json(v[i]);
+    append_status_json(out, v[i]);
   }
-  return out + "]";
+  out.push_back(']');
+  return out;
 }
 
 std::string history_json(const std::vector<EventRow>& v) {
@@ -50,7 +64,7 @@ std::string history_json(const std::vector<EventRow>& v) {
         .add("rule", e.rule).add("message_key", e.message_key)
         .add_raw("counted", e.counted ? "true" : "false").add("note", e.note);
     if (i) out.push_back(',');
-    out += o.str();
+    out += std::move(o).str();
   }
   return out + "]";
 }
@@ -61,7 +75,7 @@ std::string stats_json(const StoreStats& s, std::uint64_t commits) {
       .add_raw("soft", std::to_string(s.soft)).add_raw("reports", std::to_string(s.reports))
       .add_raw("events", std::to_string(s.events)).add_raw("unparsed", std::to_string(s.unparsed))
       .add_raw("commits", std::to_string(commits));
-  return o.str();
+  return std::move(o).str();
 }
 
 }  // namespace bounced

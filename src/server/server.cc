@@ -198,7 +198,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
         JsonObject o;
         o.add_raw("report", std::to_string(out->report_id)).add_raw("duplicate", out->duplicate ? "true" : "false")
             .add("flag", flag).add_raw("recipients", std::to_string(out->decisions.size()));
-        reply = ok_reply(o.str());
+        reply = ok_reply(std::move(o).str());
       }
       asio::post(self->sock_.get_executor(), [self, reply] { self->write(reply, false); });
     };
