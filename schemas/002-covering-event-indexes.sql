@@ -4,7 +4,7 @@
 -- one row per counted bounce before) and whether a failed message was counted already
 -- (every soft bounce ingested). Rebuilding them reads each event once, at the first
 -- start after the upgrade.
-DROP INDEX events_address;
+DROP INDEX IF EXISTS events_address;
 CREATE INDEX events_address ON events(address, ts, counted, class);
-DROP INDEX events_message;
+DROP INDEX IF EXISTS events_message;
 CREATE INDEX events_message ON events(address, message_key, counted);

@@ -140,7 +140,11 @@ int main(int argc, char** argv) {
   try {
     if (keep) {
       writer_store->use_gate(keep);
-      writer_store->checkpoint_in_background();
+      try {
+        writer_store->checkpoint_in_background();
+      } catch (const std::exception& e) {
+        spdlog::warn("store: {}; checkpoints run inside the writer's commits", e.what());
+      }
     }
     readers = std::make_unique<ReaderPool>(opt.db, opt.policy, threads, keep);
   } catch (const std::exception& e) {

@@ -15,9 +15,13 @@ Checkpointer::Checkpointer(const std::string& path) : path_(path) {
     throw StoreError(path + ": cannot open database for checkpoints: " + msg);
   }
   // The WAL is synced before its pages are copied and the database after: a
-  // checkpoint cut short by a crash is redone from the WAL at the next open.
+  // checkpoint cut short by a crash is redone from the WAL at the next open. Reading
+  // the schema opens the WAL for this connection: sqlite3_wal_checkpoint_v2 on a
+  // connection that has read nothing copies nothing.
   char* err = nullptr;
-  if (sqlite3_exec(db_, "PRAGMA synchronous=FULL", nullptr, nullptr, &err) != SQLITE_OK) {
+  sqlite3_busy_timeout(db_, 5000);
+  if (sqlite3_exec(db_, "PRAGMA synchronous=FULL; SELECT COUNT(*) FROM sqlite_schema", nullptr,
+                   nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
     sqlite3_close(db_);
@@ -59,6 +63,10 @@ void Checkpointer::run() {
     // BUSY: another connection (the writer past its limit, a shell) is checkpointing.
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
       spdlog::warn("store: {}: checkpoint failed: {}", path_, sqlite3_errmsg(db_));
+    if (rc == SQLITE_OK && frames < 0 && !warned_) {
+      spdlog::warn("store: {}: not in WAL mode; background checkpoints do nothing", path_);
+      warned_ = true;
+    }
     if (rc == SQLITE_OK && copied > 0) runs_.fetch_add(1, std::memory_order_release);
     lock.lock();
   }

@@ -43,6 +43,7 @@ class Checkpointer {
   std::condition_variable wake_;
   bool wanted_ = false;
   bool stop_ = false;
+  bool warned_ = false;  // the checkpointer thread's own
   std::atomic<std::uint64_t> runs_{0};
   std::thread thread_;
 };
