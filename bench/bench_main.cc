@@ -267,7 +267,7 @@ int bench_rules(const std::string& dir, bool json) {
 }  // namespace
 
 int bench_fill(const std::string& db, std::uint64_t n, bool json);
-int bench_ingest(const std::string& sock, int clients, int count, bool json);
+int bench_ingest(const std::string& sock, int clients, int count, int domains, bool json);
 int bench_query(const std::string& sock, int clients, double seconds, std::uint64_t n, int batch,
                 bool one_thread, double rate, bool json);
 
@@ -279,6 +279,7 @@ int main(int argc, char** argv) {
   double rate = 0;
   bool ping = false;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int domains = 1000;  // ingest: the recipients' domains
   std::vector<std::string> rest;
   g_matcher.cache_dir = default_cache_dir();
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -292,6 +293,8 @@ int main(int argc, char** argv) {
     else if (a[i] == "--re2") g_matcher.hyperscan = false;
     else if (a[i] == "--hyperscan") g_matcher.hyperscan_texts = 0;
     else if (a[i] == "--threads" && i + 1 < a.size()) threads = std::stoi(a[++i]);
+    else if (a[i] == "--domains" && i + 1 < a.size())
+      domains = std::max(1, std::stoi(a[++i]));
     else rest.push_back(a[i]);
   }
   set_literal_cache_dir(g_matcher.cache_dir);
@@ -300,14 +303,15 @@ int main(int argc, char** argv) {
   if (rest.size() >= 2 && rest[0] == "rules") return bench_rules(rest[1], json);
   if (rest.size() == 3 && rest[0] == "fill") return bench_fill(rest[1], std::stoull(rest[2]), json);
   if (rest.size() == 4 && rest[0] == "ingest")
-    return bench_ingest(rest[1], std::stoi(rest[2]), std::stoi(rest[3]), json);
+    return bench_ingest(rest[1], std::stoi(rest[2]), std::stoi(rest[3]), domains, json);
   if (rest.size() >= 5 && rest[0] == "query")
     return bench_query(rest[1], std::stoi(rest[2]), std::stod(rest[3]), std::stoull(rest[4]),
                        ping ? 0 : (rest.size() > 5 ? std::max(1, std::stoi(rest[5])) : 1),
                        one_thread, rate, json);
   std::cerr << "usage: bounced_bench parse DIR [--threads N] [--fresh] [--re2 | --hyperscan] "
                "[--json] | large [--json] | rules DIR [--re2 | --hyperscan] [--json]\n"
-               "       bounced_bench fill DB N [--json] | ingest SOCKET CLIENTS COUNT [--json]\n"
+               "       bounced_bench fill DB N [--json] | ingest SOCKET CLIENTS COUNT [--domains "
+               "N] [--json]\n"
                "       bounced_bench query SOCKET CLIENTS SECONDS N [BATCH] [--one-thread | --rate "
                "REQUESTS_PER_S] [--ping] [--json]\n";
   return 64;

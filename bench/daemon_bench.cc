@@ -42,8 +42,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string address(std::uint64_t i) {
-  return std::string("user") + std::to_string(i) + std::string("@example") + std::to_string(i % 1000) + ".com";
+// The fill's addresses spread over 1000 domains; ingested reports may use fewer.
+std::string address(std::uint64_t i, std::uint64_t domains = 1000) {
+  return std::string("user") + std::to_string(i) + std::string("@example") +
+         std::to_string(i % domains) + ".com";
 }
 
 int connect_unix(const std::string& path) {
@@ -90,8 +92,8 @@ double pct(std::vector<double>& v, double p) {
   return v[k];
 }
 
-std::string report(std::uint64_t n) {
-  std::string rcpt = address(n);
+std::string report(std::uint64_t n, std::uint64_t domains) {
+  std::string rcpt = address(n, domains);
   return "From: MAILER-DAEMON@mx.example.net\nTo: bounces@example.com\nSubject: failure\nMIME-Version: 1.0\n"
          "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
          "--b\nContent-Type: text/plain\n\nfailed\n\n--b\nContent-Type: message/delivery-status\n\n"
@@ -195,7 +197,7 @@ void add_daemon_memory(const std::string& sock, JsonObject* o) {
 
 }  // namespace
 
-int bench_ingest(const std::string& sock, int clients, int count, bool json) {
+int bench_ingest(const std::string& sock, int clients, int count, int domains, bool json) {
   std::atomic<int> next{0}, errors{0};
   std::vector<std::vector<double>> lat(static_cast<std::size_t>(clients));
   const std::uint64_t base = static_cast<std::uint64_t>(std::time(nullptr)) * 1000000;
@@ -206,7 +208,8 @@ int bench_ingest(const std::string& sock, int clients, int count, bool json) {
       for (;;) {
         int i = next++;
         if (i >= count) return;
-        std::string msg = report(base + static_cast<std::uint64_t>(i));
+        std::string msg =
+            report(base + static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(domains));
         auto s = Clock::now();
         int fd = connect_unix(sock);  // one connection per message, as pipe(8) runs bouncectl
         std::string buf, line;
@@ -226,6 +229,7 @@ int bench_ingest(const std::string& sock, int clients, int count, bool json) {
     JsonObject o = bench_json("ingest");
     o.add_raw("clients", std::to_string(clients))
         .add_raw("reports", std::to_string(count))
+        .add_raw("domains", std::to_string(domains))
         .add_raw("reports_per_s", num(std::round(count / secs)))
         .add_raw("ack_p50_ms", num(pct(all, 0.5)))
         .add_raw("ack_p99_ms", num(pct(all, 0.99)))
@@ -234,7 +238,7 @@ int bench_ingest(const std::string& sock, int clients, int count, bool json) {
     std::cout << std::move(o).str() << "\n";
   } else {
     std::cout << machine_line() << "\n"
-              << "ingest: " << count << " reports, " << clients
+              << "ingest: " << count << " reports to " << domains << " domains, " << clients
               << " clients: " << static_cast<long>(count / secs) << " reports/s durable; ack p50 "
               << pct(all, 0.5) << " ms, p99 " << pct(all, 0.99) << " ms; errors " << errors << "\n";
     add_daemon_memory(sock, nullptr);
