@@ -3,29 +3,24 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/connection.h"
 #include "store/store.h"
 
 namespace bounced {
 
-Checkpointer::Checkpointer(const std::string& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw StoreError(path + ": cannot open database for checkpoints: " + msg);
-  }
+Checkpointer::Checkpointer(const std::string& path)
+    : path_(path),
+      db_(open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, " for checkpoints")) {
   // The WAL is synced before its pages are copied and the database after: a
   // checkpoint cut short by a crash is redone from the WAL at the next open. Reading
   // the schema opens the WAL for this connection: sqlite3_wal_checkpoint_v2 on a
   // connection that has read nothing copies nothing.
-  char* err = nullptr;
   sqlite3_busy_timeout(db_, 5000);
-  if (sqlite3_exec(db_, "PRAGMA synchronous=FULL; SELECT COUNT(*) FROM sqlite_schema", nullptr,
-                   nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
+  try {
+    exec_sql(db_, "PRAGMA synchronous=FULL; SELECT COUNT(*) FROM sqlite_schema");
+  } catch (const StoreError& e) {
     sqlite3_close(db_);
-    throw StoreError(path + ": " + msg);
+    throw StoreError(path + ": " + e.what());
   }
   thread_ = std::thread([this] { run(); });
 }

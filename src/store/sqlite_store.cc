@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/strutil.h"
+#include "store/connection.h"
 #include "store/schema.h"
 
 namespace bounced {
@@ -105,14 +106,8 @@ std::string domain_of(const std::string& a) {
 
 SqliteStore::SqliteStore(const std::string& path, CountingPolicy policy, bool read_only)
     : path_(path), policy_(std::move(policy)), read_only_(read_only) {
-  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  flags |= SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw StoreError(path + ": cannot open database: " + msg);
-  }
+  const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  db_ = open_connection(path, flags | SQLITE_OPEN_NOMUTEX);
   sqlite3_busy_timeout(db_, 5000);
   try {
     // Query connections keep more of the address index in memory (32 MiB, bounded).
@@ -142,14 +137,7 @@ SqliteStore::~SqliteStore() {
   if (db_) sqlite3_close(db_);
 }
 
-void SqliteStore::exec(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw StoreError("sqlite: " + msg);
-  }
-}
+void SqliteStore::exec(const char* sql) { exec_sql(db_, sql); }
 
 void SqliteStore::set_cache_kib(int kib) { exec(("PRAGMA cache_size=-" + std::to_string(kib)).c_str()); }
 
@@ -343,8 +331,8 @@ AddressStatus SqliteStore::load_status(const std::string& address, std::int64_t 
   // address (its hard_reason is) nor for one that never bounced.
   auto& s = stmt(
       "SELECT state, activity, reset_at, hard_since, hard_reason, hard_cause,"
-      " CASE WHEN state<>2 AND last_event<>0 THEN (SELECT reason FROM events WHERE id=last_event) "
-      "END,"
+      " CASE WHEN state<>2 AND last_event<>0"
+      " THEN (SELECT reason FROM events WHERE id=last_event) END,"
       " last_bounce FROM addresses WHERE address=?1");
   s.bind(1, address);
   if (!s.step()) {
