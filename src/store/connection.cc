@@ -24,4 +24,14 @@ void exec_sql(sqlite3* db, const char* sql) {
   }
 }
 
+std::string first_value(sqlite3* db, const char* sql) {
+  sqlite3_stmt* s = nullptr;
+  std::string value;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    if (const unsigned char* t = sqlite3_column_text(s, 0))
+      value = reinterpret_cast<const char*>(t);
+  sqlite3_finalize(s);
+  return value;
+}
+
 }  // namespace bounced

@@ -15,4 +15,8 @@ sqlite3* open_connection(const std::string& path, int flags, std::string_view pu
 // Runs `sql` (one or more statements, rows ignored); throws "sqlite: " + the message.
 void exec_sql(sqlite3* db, const char* sql);
 
+// The first column of the first row `sql` gives (a PRAGMA's value), as text; empty
+// when there is none or the statement fails.
+std::string first_value(sqlite3* db, const char* sql);
+
 }  // namespace bounced

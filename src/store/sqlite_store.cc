@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <boost/uuid/detail/sha1.hpp>
-#include <cstring>
+#include <cstdlib>
 
 #include "common/strutil.h"
 #include "store/connection.h"
@@ -142,12 +142,7 @@ void SqliteStore::exec(const char* sql) { exec_sql(db_, sql); }
 void SqliteStore::set_cache_kib(int kib) { exec(("PRAGMA cache_size=-" + std::to_string(kib)).c_str()); }
 
 int SqliteStore::schema_version() {
-  sqlite3_stmt* s = nullptr;
-  int v = 0;
-  if (sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-    v = sqlite3_column_int(s, 0);
-  sqlite3_finalize(s);
-  return v;
+  return std::atoi(first_value(db_, "PRAGMA user_version").c_str());
 }
 
 void SqliteStore::migrate() {
@@ -254,17 +249,7 @@ void SqliteStore::release_snapshot() {
   if (held_) end_read_transaction(false);
 }
 
-bool SqliteStore::in_wal_mode() {
-  sqlite3_stmt* s = nullptr;
-  bool wal = false;
-  if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode", -1, &s, nullptr) == SQLITE_OK &&
-      sqlite3_step(s) == SQLITE_ROW) {
-    const unsigned char* mode = sqlite3_column_text(s, 0);
-    wal = mode && std::strcmp(reinterpret_cast<const char*>(mode), "wal") == 0;
-  }
-  sqlite3_finalize(s);
-  return wal;
-}
+bool SqliteStore::in_wal_mode() { return first_value(db_, "PRAGMA journal_mode") == "wal"; }
 
 constexpr int kCheckpointFrames = 1000;  // SQLite's default automatic checkpoint
 // With checkpoints in the background, commits that land while one runs keep the WAL
